@@ -1,0 +1,188 @@
+"""`plan.json`: the published plan, written byte-stable and read back for re-planning and `export`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from scheduler.domain import (
+    Assignment,
+    Cancellation,
+    Change,
+    Placement,
+    Plan,
+    Role,
+    RunningItem,
+    SolverReport,
+    Unassigned,
+)
+from scheduler.views import PlanView
+
+FORMAT = 1  # raised when the file's layout changes incompatibly
+
+
+def to_json(view: PlanView) -> str:
+    """The plan as JSON text: keys in a fixed order, times ISO 8601 with the event's UTC offset."""
+    plan = view.plan
+    solver = plan.solver or SolverReport("feasible", 0, 0, 0.0)
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "event": plan.event,
+        "version": plan.version,
+        "generated_at": _iso(plan.generated_at),
+        "status": solver.status,
+        "objective": solver.objective,
+        "bound": solver.bound,
+        "seconds": solver.seconds,
+        "costs": solver.costs,
+        "weights": solver.weights,
+        "sessions": [
+            {
+                "id": s.id,
+                "title": s.session.title,
+                "kind": s.session.kind.value,
+                "start": _iso(s.start),
+                "end": _iso(s.end),
+                "sequence": s.sequence,
+                "objectives": list(s.session.objectives),
+                "moderators": [p.id for p in s.moderators],
+                "rapporteurs": [p.id for p in s.rapporteurs],
+                "speakers": [p.id for p in s.speakers],
+                "running_order": [
+                    {
+                        "start": _iso(i.start),
+                        "end": _iso(i.end),
+                        "segment": i.segment,
+                        "participant": i.person.id if i.person else None,
+                        "role": i.role.value if i.role else None,
+                    }
+                    for i in s.items
+                ],
+            }
+            for s in view.sessions
+        ],
+        "assignments": [
+            {
+                "participant": a.participant,
+                "session": a.session,
+                "role": a.role.value,
+                "start": _iso(view.session(a.session).start),
+                "end": _iso(view.session(a.session).end),
+                "sequence": a.sequence,
+            }
+            for a in plan.assignments
+        ],
+        "unassigned": [{"participant": u.participant, "reason": u.reason} for u in plan.unassigned],
+        "changes": [
+            {
+                "kind": c.kind,
+                "session": c.session,
+                "participant": c.participant,
+                "role": c.role.value if c.role else None,
+                "before": c.before,
+                "after": c.after,
+                "reason": c.reason,
+            }
+            for c in plan.changes
+        ],
+        "cancellations": [
+            {
+                "participant": c.participant,
+                "session": c.session,
+                "role": c.role.value,
+                "start": _iso(c.start.astimezone(view.event.tz)),
+                "end": _iso(c.end.astimezone(view.event.tz)),
+                "sequence": c.sequence,
+            }
+            for c in plan.cancellations
+        ],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _iso(when: dt.datetime) -> str:
+    return when.isoformat(timespec="seconds")
+
+
+class PlanFileError(ValueError):
+    """plan.json cannot be read; the message says which file and why."""
+
+
+def read_plan(path: Path) -> Plan:
+    """A plan from plan.json, as written by `to_json`."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return _plan(data)
+    except FileNotFoundError:
+        raise PlanFileError(f"{path}: file not found") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise PlanFileError(f"{path}: not valid JSON ({error})") from None
+    except (KeyError, TypeError, ValueError) as error:
+        raise PlanFileError(
+            f"{path}: not a plan written by scheduler ({type(error).__name__}: {error})"
+        ) from None
+
+
+def _plan(data: dict[str, Any]) -> Plan:
+    time = dt.datetime.fromisoformat
+    sessions = data["sessions"]
+    placements = tuple(
+        Placement(s["id"], time(s["start"]), time(s["end"]), int(s.get("sequence", 0))) for s in sessions
+    )
+    order = tuple(
+        RunningItem(
+            s["id"],
+            time(i["start"]),
+            time(i["end"]),
+            i["segment"],
+            i["participant"],
+            Role(i["role"]) if i["role"] else None,
+        )
+        for s in sessions
+        for i in s["running_order"]
+    )
+    return Plan(
+        event=data["event"],
+        version=int(data["version"]),
+        generated_at=time(data["generated_at"]),
+        placements=placements,
+        assignments=tuple(
+            Assignment(a["participant"], a["session"], Role(a["role"]), int(a.get("sequence", 0)))
+            for a in data["assignments"]
+        ),
+        running_order=order,
+        unassigned=tuple(Unassigned(u["participant"], u["reason"]) for u in data.get("unassigned", [])),
+        changes=tuple(
+            Change(
+                c["kind"],
+                c["session"],
+                c.get("participant"),
+                Role(c["role"]) if c.get("role") else None,
+                c.get("before", ""),
+                c.get("after", ""),
+                c.get("reason", ""),
+            )
+            for c in data.get("changes", [])
+        ),
+        cancellations=tuple(
+            Cancellation(
+                c["participant"],
+                c["session"],
+                Role(c["role"]),
+                time(c["start"]),
+                time(c["end"]),
+                int(c["sequence"]),
+            )
+            for c in data.get("cancellations", [])
+        ),
+        solver=SolverReport(
+            data["status"],
+            int(data["objective"]),
+            int(data["bound"]),
+            float(data["seconds"]),
+            costs=dict(data.get("costs", {})),
+            weights=dict(data.get("weights", {})),
+        ),
+    )

@@ -1,0 +1,570 @@
+"""`event.toml`: the organisers' definition of the event, checked key by key with line numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import pytz
+
+from scheduler.domain import LEVELS, Break, Category, Day, Rules, Segments, Session, SessionKind
+from scheduler.load.problems import Problem, did_you_mean
+from scheduler.load.timeparse import parse_date, parse_time
+
+SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+
+EVENT_KEYS = {
+    "id",
+    "title",
+    "timezone",
+    "organiser",
+    "uid_domain",
+    "languages",
+    "public_link",
+    "speaker_link",
+    "tech_check_minutes",
+    "submission_deadline",
+    "submission_word_limit",
+    "description",
+}
+TOP_KEYS = {"event", "days", "breaks", "sessions", "rules"}
+DAY_KEYS = {"date", "start", "end"}
+BREAK_KEYS = {"date", "start", "end", "title"}
+SESSION_KEYS = {
+    "id",
+    "title",
+    "kind",
+    "date",
+    "start",
+    "minutes",
+    "after",
+    "objectives",
+    "moderators",
+    "speakers",
+    "rapporteurs",
+    "eligible",
+    "min_stakeholder_speakers",
+    "min_level",
+    "segments",
+    "description",
+}
+SEGMENT_KEYS = {"opening", "intervention", "discussion", "closing", "report"}
+RULE_KEYS = {f.name for f in fields(Rules)}
+
+
+@dataclass
+class EventSpec:
+    """What event.toml says, before the applicants are read."""
+
+    id: str = ""
+    title: str = ""
+    timezone: str = "UTC"
+    organiser_name: str = ""
+    organiser_email: str = ""
+    uid_domain: str = ""
+    languages: tuple[str, ...] = ("en",)
+    public_link: str = ""
+    speaker_link: str = ""
+    tech_check_minutes: int = 30
+    submission_deadline: dt.date | None = None
+    submission_word_limit: int = 5000
+    days: list[Day] = field(default_factory=list)
+    breaks: list[Break] = field(default_factory=list)
+    sessions: list[Session] = field(default_factory=list)
+    rules: Rules = field(default_factory=Rules)
+
+
+def key_lines(text: str) -> dict[str, int]:
+    """The line of each key, as dotted paths like `event.timezone` or `sessions.2.start` (tables count from 1).
+
+    tomllib reports no positions, so the lines are found by reading the text the simple way TOML files are
+    written by hand: table headers and `key = value` lines.
+    """
+    lines: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    prefix = ""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line.startswith("[["):
+            name = line.strip("[] ")
+            counts[name] = counts.get(name, 0) + 1
+            prefix = f"{name}.{counts[name]}"
+            lines.setdefault(prefix, number)
+        elif line.startswith("["):
+            prefix = line.strip("[] ")
+            lines.setdefault(prefix, number)
+        elif "=" in line and not line.startswith("#"):
+            key = line.split("=", 1)[0].strip().strip('"')
+            lines.setdefault(f"{prefix}.{key}" if prefix else key, number)
+    return lines
+
+
+class _Reader:
+    """Collects problems while reading the parsed TOML, naming each key and its line."""
+
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
+        self.lines = key_lines(text)
+        self.problems: list[Problem] = []
+
+    def problem(self, path: str, message: str, hint: str = "") -> None:
+        line = self.lines.get(path)
+        if line is None and "." in path:
+            line = self.lines.get(path.rsplit(".", 1)[0])
+        self.problems.append(Problem(self.file, message, hint, key=_display(path), line=line))
+
+    def unknown_keys(self, table: dict[str, Any], allowed: set[str], path: str) -> None:
+        for key in table:
+            if key not in allowed:
+                where = f"{path}.{key}" if path else key
+                self.problem(where, f'unknown key "{key}"', did_you_mean(key, allowed))
+
+    def get(
+        self,
+        table: dict[str, Any],
+        key: str,
+        path: str,
+        convert: Callable[[Any], Any],
+        default: Any = None,
+        *,
+        required: bool = False,
+    ) -> Any:
+        where = f"{path}.{key}"
+        if key not in table:
+            if required:
+                self.problem(path, f'missing key "{key}"', f"add `{key} = ...` to [{_display(path)}]")
+            return default
+        try:
+            return convert(table[key])
+        except (ValueError, TypeError) as error:
+            self.problem(where, str(error))
+            return default
+
+
+def _display(path: str) -> str:
+    """`sessions.2.start` -> `sessions[2].start`, as people count tables in the file."""
+    return re.sub(r"\.(\d+)(?=\.|$)", r"[\1]", path)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected non-empty text, found {value!r}")
+    return value.strip()
+
+
+def _int(minimum: int) -> Callable[[Any], int]:
+    def convert(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"expected a whole number, found {value!r}")
+        if value < minimum:
+            raise ValueError(f"expected a number of at least {minimum}, found {value}")
+        return value
+
+    return convert
+
+
+def _slug(value: Any) -> str:
+    text = _text(value)
+    if not SLUG.match(text) or text in {".", ".."}:
+        raise ValueError(
+            f'"{text}" is not a valid id: use letters, digits, "-", "_" or "." (at most 64, no spaces or "/")'
+        )
+    return text
+
+
+def _email(value: Any) -> str:
+    text = _text(value)
+    if not EMAIL.match(text):
+        raise ValueError(f'"{text}" is not an e-mail address')
+    return text
+
+
+def _timezone(value: Any) -> str:
+    text = _text(value)
+    if text not in pytz.all_timezones_set:
+        raise ValueError(f'unknown time zone "{text}" ({did_you_mean(text, pytz.all_timezones)})')
+    return text
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError(f'expected a list of texts like ["a", "b"], found {value!r}')
+    return tuple(v.strip() for v in value)
+
+
+def _ints(value: Any) -> tuple[int, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        raise ValueError(f"expected a list of whole numbers like [2, 5, 6], found {value!r}")
+    return tuple(value)
+
+
+def read_event_toml(path: Path, valid_objectives: set[int] | None) -> tuple[EventSpec, list[Problem]]:
+    """Read and check event.toml; every problem is collected, none raised."""
+    file = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return EventSpec(), [
+            Problem(file, "file not found", f"create it, e.g. with `scheduler init {path.parent}`")
+        ]
+    except UnicodeDecodeError as error:
+        return EventSpec(), [Problem(file, f"not UTF-8 text ({error.reason})", "save the file as UTF-8")]
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = _toml_error_line(str(error))
+        return EventSpec(), [
+            Problem(
+                file, f"not valid TOML: {error}", "check quotes, brackets and `key = value` syntax", line=line
+            )
+        ]
+    reader = _Reader(file, text)
+    spec = EventSpec()
+    reader.unknown_keys(data, TOP_KEYS, "")
+    _read_event(reader, data.get("event"), spec)
+    _read_days(reader, data, spec)
+    _read_rules(reader, data.get("rules", {}), spec)
+    _read_sessions(reader, data, spec, valid_objectives)
+    return spec, reader.problems
+
+
+def _toml_error_line(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match[1]) if match else None
+
+
+def _read_event(reader: _Reader, table: Any, spec: EventSpec) -> None:
+    if not isinstance(table, dict):
+        reader.problem(
+            "event", "missing table [event]", "start the file with [event] and its id, title, timezone"
+        )
+        return
+    reader.unknown_keys(table, EVENT_KEYS, "event")
+    spec.id = reader.get(table, "id", "event", _slug, "", required=True)
+    spec.title = reader.get(table, "title", "event", _text, "", required=True)
+    spec.timezone = reader.get(table, "timezone", "event", _timezone, "UTC", required=True)
+    spec.uid_domain = reader.get(table, "uid_domain", "event", _text, "", required=True)
+    spec.languages = reader.get(table, "languages", "event", _strings, ("en",))
+    spec.public_link = reader.get(table, "public_link", "event", _text, "")
+    spec.speaker_link = reader.get(table, "speaker_link", "event", _text, "")
+    spec.tech_check_minutes = reader.get(table, "tech_check_minutes", "event", _int(0), 30)
+    spec.submission_deadline = reader.get(table, "submission_deadline", "event", parse_date, None)
+    spec.submission_word_limit = reader.get(table, "submission_word_limit", "event", _int(1), 5000)
+    organiser = table.get("organiser")
+    if not isinstance(organiser, dict):
+        reader.problem(
+            "event.organiser",
+            "missing or invalid organiser",
+            'write organiser = { name = "...", email = "...@example.org" }',
+        )
+        return
+    reader.unknown_keys(organiser, {"name", "email"}, "event.organiser")
+    spec.organiser_name = reader.get(organiser, "name", "event.organiser", _text, "", required=True)
+    spec.organiser_email = reader.get(organiser, "email", "event.organiser", _email, "", required=True)
+
+
+def _tables(reader: _Reader, data: dict[str, Any], name: str) -> list[tuple[str, dict[str, Any]]]:
+    value = data.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        reader.problem(
+            name, f"[[{name}]] must be a list of tables", f"write each entry under its own [[{name}]]"
+        )
+        return []
+    return [(f"{name}.{i}", table) for i, table in enumerate(value, start=1)]
+
+
+def _read_days(reader: _Reader, data: dict[str, Any], spec: EventSpec) -> None:
+    tables = _tables(reader, data, "days")
+    if not tables and "days" not in data:
+        reader.problem(
+            "days", "no [[days]]: sessions have nowhere to go", "add a [[days]] with date, start and end"
+        )
+    for path, table in tables:
+        reader.unknown_keys(table, DAY_KEYS, path)
+        date = reader.get(table, "date", path, parse_date, required=True)
+        start = reader.get(table, "start", path, parse_time, required=True)
+        end = reader.get(table, "end", path, parse_time, required=True)
+        if date and start and end:
+            if end <= start:
+                reader.problem(f"{path}.end", f"the day ends ({end:%H:%M}) before it starts ({start:%H:%M})")
+            else:
+                spec.days.append(Day(date, start, end))
+    for path, table in _tables(reader, data, "breaks"):
+        reader.unknown_keys(table, BREAK_KEYS, path)
+        date = reader.get(table, "date", path, parse_date, required=True)
+        start = reader.get(table, "start", path, parse_time, required=True)
+        end = reader.get(table, "end", path, parse_time, required=True)
+        title = reader.get(table, "title", path, _text, "Break")
+        if date and start and end:
+            if end <= start:
+                reader.problem(
+                    f"{path}.end", f"the break ends ({end:%H:%M}) before it starts ({start:%H:%M})"
+                )
+            elif not any(d.date == date and d.start <= start and end <= d.end for d in spec.days):
+                reader.problem(path, f"the break {date} {start:%H:%M}-{end:%H:%M} is not inside a day window")
+            else:
+                spec.breaks.append(Break(date, start, end, title))
+
+
+def _read_rules(reader: _Reader, table: Any, spec: EventSpec) -> None:
+    if not isinstance(table, dict):
+        reader.problem("rules", "[rules] must be a table of weights and switches")
+        return
+    reader.unknown_keys(table, RULE_KEYS, "rules")
+    values = {}
+    for key in RULE_KEYS & table.keys():
+        minimum = 1 if key in {"max_roles_per_person", "slot_minutes"} else 0
+        value = reader.get(table, key, "rules", _int(minimum))
+        if value is not None:
+            values[key] = value
+    spec.rules = Rules(**values)
+
+
+def _read_sessions(
+    reader: _Reader, data: dict[str, Any], spec: EventSpec, valid_objectives: set[int] | None
+) -> None:
+    tables = _tables(reader, data, "sessions")
+    if not tables and "sessions" not in data:
+        reader.problem(
+            "sessions", "no [[sessions]]", "add at least one [[sessions]] with id, title and minutes"
+        )
+    ids: dict[str, str] = {}
+    for path, table in tables:
+        session = _read_session(reader, path, table, spec, valid_objectives)
+        if session is None:
+            continue
+        if session.id in ids:
+            reader.problem(
+                f"{path}.id", f'duplicate session id "{session.id}" (also in {_display(ids[session.id])})'
+            )
+            continue
+        ids[session.id] = path
+        spec.sessions.append(session)
+    known = {s.id for s in spec.sessions}
+    for session in spec.sessions:
+        path = ids[session.id]
+        for other in session.after:
+            if other not in known:
+                reader.problem(
+                    f"{path}.after", f'unknown session "{other}" in after', did_you_mean(other, known)
+                )
+            elif other == session.id:
+                reader.problem(f"{path}.after", f'session "{other}" cannot come after itself')
+    _check_order_cycles(reader, spec, ids)
+    _check_fixed_overlaps(reader, spec, ids)
+
+
+def _read_session(
+    reader: _Reader, path: str, table: dict[str, Any], spec: EventSpec, valid_objectives: set[int] | None
+) -> Session | None:
+    reader.unknown_keys(table, SESSION_KEYS, path)
+    before = len(reader.problems)
+    sid = reader.get(table, "id", path, _slug, required=True)
+    title = reader.get(table, "title", path, _text, required=True)
+    kind = reader.get(table, "kind", path, _choice(SessionKind), SessionKind.OTHER)
+    minutes = reader.get(table, "minutes", path, _int(1), required=True)
+    date = reader.get(table, "date", path, parse_date)
+    start = reader.get(table, "start", path, parse_time)
+    after = reader.get(table, "after", path, _strings, ())
+    objectives = reader.get(table, "objectives", path, _ints, ())
+    moderators = reader.get(table, "moderators", path, _int(0), 1)
+    rapporteurs = reader.get(table, "rapporteurs", path, _int(0), 0)
+    speakers = reader.get(table, "speakers", path, _speaker_range, (0, 0))
+    eligible = reader.get(table, "eligible", path, _categories, tuple(Category))
+    min_stakeholders = reader.get(table, "min_stakeholder_speakers", path, _int(0), 0)
+    min_level = reader.get(table, "min_level", path, _level)
+    segments = reader.get(table, "segments", path, _segments)
+    description = reader.get(table, "description", path, _text, "")
+    if ("date" in table) != ("start" in table):
+        reader.problem(
+            path, "give both date and start to fix the session's time, or neither to let it be placed"
+        )
+        date = start = None
+    for number in objectives:
+        if valid_objectives is not None and number not in valid_objectives:
+            reader.problem(
+                f"{path}.objectives",
+                f"objective {number} is not in objectives.csv",
+                f"valid objectives are {min(valid_objectives)}-{max(valid_objectives)}"
+                if valid_objectives
+                else "",
+            )
+    if len(reader.problems) > before or sid is None or title is None or minutes is None:
+        return None
+    if min_stakeholders > speakers[1]:
+        reader.problem(
+            f"{path}.min_stakeholder_speakers",
+            f"{min_stakeholders} stakeholder speakers are required but at most {speakers[1]} speakers fit",
+        )
+    if min_stakeholders and Category.STAKEHOLDER not in eligible:
+        reader.problem(
+            f"{path}.min_stakeholder_speakers", "stakeholder speakers are required but not eligible"
+        )
+    if segments is not None:
+        needed = segments.fixed_minutes() + segments.intervention * speakers[0]
+        if needed > minutes:
+            reader.problem(
+                f"{path}.segments",
+                f"the segments need {needed} minutes with {speakers[0]} speakers, but the session has {minutes}",
+                "shorten the segments or lengthen the session",
+            )
+    session = Session(
+        id=sid,
+        title=title,
+        kind=kind,
+        minutes=minutes,
+        date=date,
+        start=start,
+        after=after,
+        objectives=objectives,
+        moderators=moderators,
+        speakers=speakers,
+        rapporteurs=rapporteurs,
+        eligible=eligible,
+        min_stakeholder_speakers=min_stakeholders,
+        min_level=min_level,
+        segments=segments,
+        description=description,
+    )
+    if session.is_fixed:
+        _check_fixed_time(reader, path, session, spec)
+    return session
+
+
+def _choice(enum: Any) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
+        text = _text(value)
+        valid = [e.value for e in enum]
+        if text not in valid:
+            raise ValueError(f'unknown value "{text}" ({did_you_mean(text, valid)})')
+        return enum(text)
+
+    return convert
+
+
+def _categories(value: Any) -> tuple[Category, ...]:
+    convert = _choice(Category)
+    return tuple(convert(v) for v in _strings(value))
+
+
+def _level(value: Any) -> str:
+    text = _text(value)
+    if text not in LEVELS:
+        raise ValueError(f'unknown level "{text}" ({did_you_mean(text, LEVELS)})')
+    return text
+
+
+def _speaker_range(value: Any) -> tuple[int, int]:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = [value, value]
+    numbers = _ints(value)
+    if len(numbers) != 2 or min(numbers) < 0:
+        raise ValueError(f"expected [min, max] like [6, 12], found {value!r}")
+    if numbers[0] > numbers[1]:
+        raise ValueError(f"speakers min {numbers[0]} is greater than max {numbers[1]}")
+    return numbers[0], numbers[1]
+
+
+def _segments(value: Any) -> Segments:
+    if not isinstance(value, dict):
+        raise ValueError(
+            "expected a table like { opening = 5, intervention = 5, discussion = 20, closing = 5 }"
+        )
+    unknown = set(value) - SEGMENT_KEYS
+    if unknown:
+        key = sorted(unknown)[0]
+        raise ValueError(f'unknown segment "{key}" ({did_you_mean(key, SEGMENT_KEYS)})')
+    minutes = {key: _int(0)(value.get(key, 0)) for key in SEGMENT_KEYS}
+    if minutes["intervention"] == 0:
+        raise ValueError("segments.intervention must be at least 1 minute")
+    return Segments(**minutes)
+
+
+def _check_fixed_time(reader: _Reader, path: str, session: Session, spec: EventSpec) -> None:
+    assert session.date is not None and session.start is not None
+    start = dt.datetime.combine(session.date, session.start)
+    end = start + dt.timedelta(minutes=session.minutes)
+    window = f"{start:%H:%M}-{end:%H:%M}"
+    days = [d for d in spec.days if d.date == session.date]
+    if not days:
+        reader.problem(
+            f"{path}.date",
+            f"{session.id} is on {session.date}, which is not one of the [[days]]",
+            "add a [[days]] for that date or move the session",
+        )
+    elif not any(
+        dt.datetime.combine(d.date, d.start) <= start and end <= dt.datetime.combine(d.date, d.end)
+        for d in days
+    ):
+        spans = ", ".join(f"{d.start:%H:%M}-{d.end:%H:%M}" for d in days)
+        reader.problem(
+            f"{path}.start",
+            f"{session.id} ({window} on {session.date}) is outside the day window {spans}",
+            "move the session or widen the day",
+        )
+    for brk in spec.breaks:
+        if brk.date == session.date and session.start < brk.end and brk.start < end.time():
+            reader.problem(
+                f"{path}.start",
+                f"{session.id} ({window}) overlaps the {brk.title.lower()} {brk.start:%H:%M}-{brk.end:%H:%M}",
+                "move the session or the break",
+            )
+
+
+def _check_fixed_overlaps(reader: _Reader, spec: EventSpec, paths: dict[str, str]) -> None:
+    fixed = sorted(
+        (dt.datetime.combine(s.date, s.start), s)
+        for s in spec.sessions
+        if s.date is not None and s.start is not None
+    )
+    for (start_a, a), (start_b, b) in itertools.pairwise(fixed):
+        if start_b < start_a + dt.timedelta(minutes=a.minutes):
+            reader.problem(
+                f"{paths[b.id]}.start",
+                f"{b.id} starts at {start_b:%H:%M}, before {a.id} ends "
+                f"({start_a + dt.timedelta(minutes=a.minutes):%H:%M}): sessions may not overlap",
+                "move one of them",
+            )
+    for session in spec.sessions:
+        for other_id in session.after:
+            other = next((s for s in spec.sessions if s.id == other_id), None)
+            if other is None or not (session.is_fixed and other.is_fixed):
+                continue
+            assert session.date and session.start and other.date and other.start
+            if dt.datetime.combine(session.date, session.start) < dt.datetime.combine(
+                other.date, other.start
+            ) + dt.timedelta(minutes=other.minutes):
+                reader.problem(
+                    f"{paths[session.id]}.after",
+                    f"{session.id} must come after {other.id}, but its fixed time is earlier",
+                )
+
+
+def _check_order_cycles(reader: _Reader, spec: EventSpec, paths: dict[str, str]) -> None:
+    after = {s.id: [a for a in s.after if a in paths] for s in spec.sessions}
+    state: dict[str, int] = {}
+
+    def visit(sid: str, trail: list[str]) -> None:
+        state[sid] = 1
+        for other in after[sid]:
+            if state.get(other) == 1:
+                cycle = [*trail[trail.index(other) :], sid, other] if other in trail else [sid, other]
+                reader.problem(
+                    f"{paths[sid]}.after", "sessions wait for each other: " + " after ".join(cycle)
+                )
+            elif other not in state:
+                visit(other, [*trail, sid])
+        state[sid] = 2
+
+    for sid in after:
+        if sid not in state:
+            visit(sid, [])

@@ -1,0 +1,104 @@
+"""Parsing of dates, times and availability windows as people type them in files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from scheduler.domain import Window
+
+_TIME = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})(?::(\d{2}))?\s*$")
+# Excel stores dates as days since 1899-12-30 (the 1900 leap-year bug included).
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+
+
+def parse_time(value: object) -> dt.time:
+    """A wall-clock time from a TOML time, a datetime or text like `09:30`; ValueError otherwise."""
+    if isinstance(value, dt.datetime):
+        return value.time()
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, str):
+        match = _TIME.match(value)
+        if match:
+            hours, minutes = int(match[1]), int(match[2])
+            if hours < 24 and minutes < 60:
+                return dt.time(hours, minutes)
+    raise ValueError(f"{value!r} is not a time of day like 09:30")
+
+
+def parse_date(value: object) -> dt.date:
+    """A date from a TOML or Excel date, an Excel serial number, or text `YYYY-MM-DD` / `DD.MM.YYYY`."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
+        return (_EXCEL_EPOCH + dt.timedelta(days=int(value))).date()
+    if isinstance(value, str):
+        text = value.strip()
+        for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d"):
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+    raise ValueError(f"{value!r} is not a date like 2020-10-31")
+
+
+def parse_datetime(value: object) -> dt.datetime:
+    """A naive datetime from an Excel datetime or serial, or ISO text; dates alone mean midnight."""
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
+        return _EXCEL_EPOCH + dt.timedelta(days=float(value))
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value.strip()).replace(tzinfo=None)
+        except ValueError:
+            pass
+    return dt.datetime.combine(parse_date(value), dt.time())
+
+
+def parse_windows(text: str) -> tuple[Window, ...]:
+    """Windows like `08:00-20:00; 21:00-01:00` in minutes after midnight; an end before its start crosses midnight.
+
+    `24:00` is accepted as the end of the day. A window may not be empty or longer than a day.
+    """
+    windows = []
+    for raw in re.split(r"[;,]", text):
+        part = raw.strip()
+        if not part:
+            continue
+        pieces = re.split(r"\s*[-–—]\s*", part)
+        if len(pieces) != 2:
+            raise ValueError(f'"{part}" is not a window like 08:00-20:00')
+        start, end = (_minutes(p, allow_24=i == 1) for i, p in enumerate(pieces))
+        if end == start:
+            raise ValueError(f'"{part}" is empty: start and end are the same time')
+        if end < start:
+            end += 24 * 60
+        windows.append(Window(start, end))
+    return tuple(sorted(windows))
+
+
+def _minutes(text: str, *, allow_24: bool) -> int:
+    if allow_24 and text.strip() in {"24:00", "24.00"}:
+        return 24 * 60
+    time = parse_time(text)
+    return time.hour * 60 + time.minute
+
+
+def covers(windows: tuple[Window, ...], start: dt.datetime, end: dt.datetime) -> bool:
+    """Whether the local times `start`..`end` lie inside one of the windows.
+
+    A window crossing midnight covers the early hours of the next day too, so each window is tried starting on
+    the day of `start` and on the day before.
+    """
+    if not windows:
+        return True
+    # Wall-clock minutes, so that a DST change earlier that day does not shift the window.
+    begin = start.hour * 60 + start.minute
+    finish = begin + (end - start).total_seconds() / 60
+    return any(
+        w.start + shift <= begin and finish <= w.end + shift for w in windows for shift in (0, -24 * 60)
+    )

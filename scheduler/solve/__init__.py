@@ -1,0 +1,131 @@
+"""Plan an event: solve, check the result independently, and describe it (reasons, changes, sequences)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+
+from ortools.sat.python import cp_model
+
+from scheduler import running_order
+from scheduler.domain import Assignment, Event, Placement, Plan, Role, SolverReport
+from scheduler.rulebook import BY_NAME, SOFT
+from scheduler.solve.explain import Explanation, explain, placement_check, precheck
+from scheduler.solve.model import Built, Progress, ProgressFn, build, run
+from scheduler.solve.reasons import unassigned_reasons
+from scheduler.solve.replan import compare
+from scheduler.solve.variables import Variables
+from scheduler.timeline import session_end
+from scheduler.validate import Violation, check, objective, penalties
+
+__all__ = ["NoPlan", "PlanRefused", "Progress", "explain", "plan"]
+log = logging.getLogger(__name__)
+
+
+class NoPlan(Exception):
+    """No plan satisfies the hard rules (or none was found in the time allowed); `explanation` says why."""
+
+    def __init__(self, explanation: Explanation) -> None:
+        self.explanation = explanation
+        super().__init__(str(explanation))
+
+
+class PlanRefused(Exception):
+    """The solver's plan failed the independent check: a defect, never shown to participants."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        super().__init__("; ".join(str(v) for v in violations))
+
+
+def plan(
+    event: Event,
+    *,
+    previous: Plan | None = None,
+    time_limit: float = 60.0,
+    progress: ProgressFn | None = None,
+    generated_at: dt.datetime,
+) -> Plan:
+    """The best plan for the event (re-planned against `previous` when given), checked by the validator."""
+    started = time.monotonic()
+    built = build(event, previous=previous)
+    conflicts = precheck(event, built.variables) + placement_check(event, built.variables)
+    if conflicts:
+        raise NoPlan(Explanation(conflicts))
+    solver, status = run(built, time_limit, progress)
+    if status == cp_model.INFEASIBLE:
+        raise NoPlan(explain(event, time_limit))
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise NoPlan(Explanation(proven=False))
+    placements, assignments = _extract(built.variables, solver)
+    order = running_order.build(event, placements, assignments)
+    unassigned = unassigned_reasons(event, built.variables, placements, assignments)
+    reasons = {u.participant: u.reason for u in unassigned}
+    placements, assignments, changes, cancellations = compare(
+        event, previous, placements, assignments, order, reasons
+    )
+    report = _report(built, solver, status, time.monotonic() - started)
+    result = Plan(
+        event=event.id,
+        version=previous.version + 1 if previous else 1,
+        generated_at=generated_at,
+        placements=tuple(placements),
+        assignments=tuple(assignments),
+        running_order=order,
+        unassigned=tuple(unassigned),
+        changes=tuple(changes),
+        cancellations=tuple(cancellations),
+        solver=report,
+    )
+    _verify(event, result, previous)
+    return result
+
+
+def _extract(variables: Variables, solver: cp_model.CpSolver) -> tuple[list[Placement], list[Assignment]]:
+    event = variables.event
+    placements = []
+    for session in event.sessions:
+        index = next(i for i, lit in enumerate(variables.placed[session.id]) if solver.boolean_value(lit))
+        start = variables.starts[session.id][index]
+        placements.append(Placement(session.id, start, session_end(start, session)))
+    order = {s.id: i for i, s in enumerate(event.sessions)}
+    roles = {r: i for i, r in enumerate(Role)}
+    assignments = sorted(
+        (Assignment(*key) for key, var in variables.x.items() if solver.boolean_value(var)),
+        key=lambda a: (order[a.session], roles[a.role], a.participant),
+    )
+    return placements, assignments
+
+
+def _report(built: Built, solver: cp_model.CpSolver, status: int, wall: float) -> SolverReport:
+    units = dict.fromkeys(SOFT, 0)
+    weights = {name: BY_NAME[name].weight_of(built.variables.event.rules) for name in SOFT}
+    for term in built.terms:
+        units[term.rule] += int(solver.value(term.expr))
+        weights[term.rule] = term.weight
+    return SolverReport(
+        status="optimal" if status == cp_model.OPTIMAL else "feasible",
+        objective=round(solver.objective_value),
+        bound=round(solver.best_objective_bound),
+        seconds=round(solver.deterministic_time, 3),
+        wall_seconds=wall,
+        costs=units,
+        weights=weights,
+    )
+
+
+def _verify(event: Event, result: Plan, previous: Plan | None) -> None:
+    violations = check(event, result)
+    assert result.solver is not None
+    units = penalties(event, result, previous)
+    if (
+        units != result.solver.costs
+        or objective(event, units, result.solver.weights) != result.solver.objective
+    ):
+        violations.append(
+            Violation("objective", f"solver costs {result.solver.costs} differ from recount {units}")
+        )
+    if violations:
+        log.error("plan refused: %s", violations)
+        raise PlanRefused(violations)

@@ -1,0 +1,200 @@
+"""Re-planning against a published plan: the stability term, and what changed (with calendar SEQUENCE numbers)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+from scheduler.domain import Assignment, Cancellation, Change, Event, Placement, Plan, Role, RunningItem
+from scheduler.rulebook import BY_NAME
+from scheduler.solve.rules import Term
+from scheduler.timeline import event_span
+
+if TYPE_CHECKING:
+    from scheduler.solve.variables import Variables
+
+
+def stability_weight(variables: Variables, ordinary: Sequence[Term]) -> int:
+    """The configured weight, or one more than the largest value the ordinary objective can take: then one change
+    to a published plan costs more than any gain the change could bring."""
+    configured = BY_NAME["stability"].weight_of(variables.event.rules)
+    if configured:
+        return configured
+    proto = _bounded_objective(variables.model, ordinary)
+    return proto + 1
+
+
+def _bounded_objective(model: cp_model.CpModel, terms: Sequence[Term]) -> int:
+    model.minimize(sum(term.weight * term.expr for term in terms))
+    objective = model.proto.objective
+    domains = model.proto.variables
+    total = int(objective.offset)
+    for var, coeff in zip(objective.vars, objective.coeffs, strict=True):
+        index = var if var >= 0 else -var - 1
+        low, high = domains[index].domain[0], domains[index].domain[-1]
+        total += (
+            coeff * (high if coeff > 0 else low) if var >= 0 else coeff * (1 - low if coeff > 0 else 1 - high)
+        )
+    return max(total, 0)
+
+
+def stability_terms(variables: Variables, previous: Plan, ordinary: Sequence[Term]) -> list[Term]:
+    """One unit per published assignment that is not kept and per published session start that moves."""
+    changes: list[cp_model.LinearExprT] = []
+    for assignment in previous.assignments:
+        key = (assignment.participant, assignment.session, assignment.role)
+        var = variables.x.get(key)
+        changes.append(1 - var if var is not None else cp_model.LinearExpr.constant(1))
+    for placement in previous.placements:
+        starts = variables.starts.get(placement.session)
+        if starts is None:
+            continue
+        if placement.start in starts:
+            index = starts.index(placement.start)
+            if len(starts) > 1:
+                changes.append(1 - variables.placed[placement.session][index])
+        else:
+            changes.append(cp_model.LinearExpr.constant(1))
+    if not changes:
+        return []
+    return [Term("stability", stability_weight(variables, ordinary), sum(changes))]
+
+
+def _slot(items: Sequence[RunningItem], participant: str, session: str) -> tuple[str, ...]:
+    return tuple(
+        f"{i.segment}@{i.start.isoformat()}-{i.end.isoformat()}"
+        for i in items
+        if i.session == session and i.participant == participant
+    )
+
+
+def compare(
+    event: Event,
+    previous: Plan | None,
+    placements: list[Placement],
+    assignments: list[Assignment],
+    running_order: Sequence[RunningItem],
+    reasons: dict[str, str],
+) -> tuple[list[Placement], list[Assignment], list[Change], list[Cancellation]]:
+    """Carry calendar SEQUENCE numbers forward (raised only where that invitation or session changed) and list
+    the changes versus the previous plan, each with its reason."""
+    if previous is None:
+        return placements, assignments, [], []
+    before_place = {p.session: p for p in previous.placements}
+    now_place = {p.session: p for p in placements}
+    sequenced_places = []
+    changes: list[Change] = []
+    for placement in placements:
+        old = before_place.get(placement.session)
+        sequence = 0
+        if old is not None:
+            moved = (old.start, old.end) != (placement.start, placement.end)
+            sequence = old.sequence + 1 if moved else old.sequence
+            if moved:
+                changes.append(
+                    Change(
+                        "retimed",
+                        placement.session,
+                        before=event_span(event, old.start, old.end),
+                        after=event_span(event, placement.start, placement.end),
+                        reason=_retime_reason(event, placement.session),
+                    )
+                )
+        sequenced_places.append(Placement(placement.session, placement.start, placement.end, sequence))
+
+    old_by_pair = {(a.participant, a.session): a for a in previous.assignments}
+    new_pairs = {(a.participant, a.session) for a in assignments}
+    sequenced = []
+    for assignment in assignments:
+        was = old_by_pair.get((assignment.participant, assignment.session))
+        sequence = 0
+        if was is not None:
+            same = (
+                was.role is assignment.role
+                and (before_place[was.session].start, before_place[was.session].end)
+                == (now_place[assignment.session].start, now_place[assignment.session].end)
+                and _slot(previous.running_order, was.participant, was.session)
+                == _slot(running_order, assignment.participant, assignment.session)
+            )
+            sequence = was.sequence if same else was.sequence + 1
+        sequenced.append(Assignment(assignment.participant, assignment.session, assignment.role, sequence))
+
+    cancellations = [
+        Cancellation(
+            a.participant,
+            a.session,
+            a.role,
+            before_place[a.session].start,
+            before_place[a.session].end,
+            a.sequence + 1,
+        )
+        for a in previous.assignments
+        if (a.participant, a.session) not in new_pairs and a.session in before_place
+    ]
+    changes += _assignment_changes(event, previous.assignments, assignments, reasons)
+    changes.sort(key=lambda c: (c.session, c.kind, c.participant or ""))
+    return sequenced_places, sequenced, changes, cancellations
+
+
+def _retime_reason(event: Event, session_id: str) -> str:
+    session = event.session_by_id[session_id]
+    if session.is_fixed:
+        return "the fixed time changed in event.toml"
+    return "placed at a new time so that the plan still holds"
+
+
+def _assignment_changes(
+    event: Event, before: Sequence[Assignment], after: Sequence[Assignment], reasons: dict[str, str]
+) -> list[Change]:
+    old = {(a.participant, a.session, a.role) for a in before}
+    new = {(a.participant, a.session, a.role) for a in after}
+    old_people = {a.participant: a for a in before}
+    new_people = {a.participant: a for a in after}
+    removed = sorted(old - new)
+    added = sorted(new - old)
+    changes: list[Change] = []
+    vacated: dict[tuple[str, Role], list[str]] = {}
+    for person, session, role in removed:
+        if person in new_people and (person, new_people[person].session, new_people[person].role) in added:
+            continue  # reported as moved below
+        vacated.setdefault((session, role), []).append(person)
+        changes.append(
+            Change(
+                "removed",
+                session,
+                person,
+                role,
+                before=f"{session} {role}",
+                reason=_removal_reason(event, person, reasons),
+            )
+        )
+    for person, session, role in added:
+        if person in old_people and (person, old_people[person].session, old_people[person].role) in removed:
+            was = old_people[person]
+            changes.append(
+                Change(
+                    "moved",
+                    session,
+                    person,
+                    role,
+                    before=f"{was.session} {was.role}",
+                    after=f"{session} {role}",
+                    reason="re-planned around the changes above",
+                )
+            )
+            continue
+        replaced = vacated.get((session, role))
+        reason = f"replaces {', '.join(replaced)}" if replaced else "a place became free"
+        changes.append(Change("added", session, person, role, after=f"{session} {role}", reason=reason))
+    return changes
+
+
+def _removal_reason(event: Event, person: str, reasons: dict[str, str]) -> str:
+    applicant = event.applicant_by_id.get(person)
+    if applicant is None:
+        return "no longer among the applicants"
+    if applicant.withdrawn:
+        return "withdrawn"
+    return reasons.get(person, "re-planned")

@@ -1,0 +1,75 @@
+"""Time facts of an event: when a session may start, and whether a person is available then, in their own zone.
+
+Shared by the solver and the validator; pure functions of the event, no solver.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytz
+
+from scheduler.domain import Applicant, Event, Session
+from scheduler.load.timeparse import covers
+
+
+def person_tz(event: Event, applicant: Applicant) -> dt.tzinfo:
+    return pytz.timezone(applicant.timezone or event.timezone)
+
+
+def localize(event: Event, date: dt.date, time: dt.time) -> dt.datetime:
+    return event.localize(date, time)
+
+
+def session_end(start: dt.datetime, session: Session) -> dt.datetime:
+    """The end of a session starting at `start`: real elapsed minutes, shown in the start's zone."""
+    end = start + dt.timedelta(minutes=session.minutes)
+    tz = start.tzinfo
+    return tz.normalize(end) if isinstance(tz, pytz.BaseTzInfo) else end
+
+
+def candidate_starts(event: Event, session: Session) -> list[dt.datetime]:
+    """Every start the session may have: its fixed time, or each slot of a day window where it fits whole,
+    outside the breaks, on the `slot_minutes` grid counted from the day's start (event time zone)."""
+    if session.is_fixed:
+        assert session.date is not None and session.start is not None
+        return [event.localize(session.date, session.start)]
+    step = dt.timedelta(minutes=event.rules.slot_minutes)
+    starts = []
+    for day in event.days:
+        wall = dt.datetime.combine(day.date, day.start)
+        day_end = dt.datetime.combine(day.date, day.end)
+        while wall + dt.timedelta(minutes=session.minutes) <= day_end:
+            wall_end = wall + dt.timedelta(minutes=session.minutes)
+            if not any(
+                b.date == day.date
+                and wall < dt.datetime.combine(b.date, b.end)
+                and dt.datetime.combine(b.date, b.start) < wall_end
+                for b in event.breaks
+            ):
+                starts.append(event.localize(wall.date(), wall.time()))
+            wall += step
+    return starts
+
+
+def is_available(event: Event, applicant: Applicant, start: dt.datetime, end: dt.datetime) -> bool:
+    """Whether `start`..`end` lies inside one of the person's windows, read in their own time zone."""
+    if not applicant.available:
+        return True
+    tz = person_tz(event, applicant)
+    return covers(applicant.available, start.astimezone(tz), end.astimezone(tz))
+
+
+def local_span(event: Event, applicant: Applicant, start: dt.datetime, end: dt.datetime) -> str:
+    """`03:45-05:30 in America/New_York` (with the date when it differs from the event's), for messages."""
+    tz = person_tz(event, applicant)
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    date = "" if local_start.date() == start.date() else f" on {local_start:%d %b}"
+    zone = applicant.timezone or event.timezone
+    return f"{local_start:%H:%M}-{local_end:%H:%M}{date} in {zone}"
+
+
+def event_span(event: Event, start: dt.datetime, end: dt.datetime) -> str:
+    """`12 Nov 13:30-15:30 CET`, in the event's time zone."""
+    local_start, local_end = start.astimezone(event.tz), end.astimezone(event.tz)
+    return f"{local_start:%d %b %H:%M}-{local_end:%H:%M} {local_start:%Z}"

@@ -1,0 +1,136 @@
+"""The views every exporter formats: sessions with their people and running order, invitations, coverage.
+
+Built once from (event, plan); exporters only format them and never decide anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from scheduler.domain import Applicant, Cancellation, Category, Event, Plan, Role, Session, SessionKind
+
+
+@dataclass(frozen=True)
+class ItemView:
+    number: int
+    start: dt.datetime
+    end: dt.datetime
+    segment: str
+    person: Applicant | None
+    role: Role | None
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+
+@dataclass(frozen=True)
+class SessionView:
+    session: Session
+    start: dt.datetime  # in the event's time zone
+    end: dt.datetime
+    sequence: int
+    moderators: tuple[Applicant, ...]
+    rapporteurs: tuple[Applicant, ...]
+    speakers: tuple[Applicant, ...]  # in speaking order
+    items: tuple[ItemView, ...]
+
+    @property
+    def id(self) -> str:
+        return self.session.id
+
+    def people(self) -> tuple[Applicant, ...]:
+        return self.moderators + self.speakers + self.rapporteurs
+
+
+@dataclass(frozen=True)
+class InviteView:
+    applicant: Applicant
+    session: SessionView
+    role: Role
+    sequence: int
+    slots: tuple[ItemView, ...]  # the person's own items in the running order
+    method: str = "REQUEST"  # or CANCEL
+
+
+@dataclass(frozen=True)
+class PlanView:
+    event: Event
+    plan: Plan
+    sessions: tuple[SessionView, ...]  # in time order
+    invites: tuple[InviteView, ...]  # requests then cancellations, by participant and session
+    unassigned: tuple[tuple[Applicant, str], ...]
+
+    def session(self, session_id: str) -> SessionView:
+        return next(s for s in self.sessions if s.id == session_id)
+
+    def coverage(self, session_id: str, objective: int) -> tuple[Applicant, ...]:
+        """The assigned speakers of a session who declared the objective."""
+        return tuple(p for p in self.session(session_id).speakers if objective in p.objectives)
+
+
+def build_view(event: Event, plan: Plan) -> PlanView:
+    tz = event.tz
+    people = event.applicant_by_id
+    sessions = []
+    for placement in sorted(plan.placements, key=lambda p: (p.start, p.session)):
+        session = event.session_by_id[placement.session]
+        raw_items = [i for i in plan.running_order if i.session == session.id]
+        items = tuple(
+            ItemView(n, _in(tz, i.start), _in(tz, i.end), i.segment, people.get(i.participant or ""), i.role)
+            for n, i in enumerate(raw_items, start=1)
+        )
+        speakers = tuple(i.person for i in items if i.segment == "intervention" and i.person is not None)
+        sessions.append(
+            SessionView(
+                session,
+                _in(tz, placement.start),
+                _in(tz, placement.end),
+                placement.sequence,
+                tuple(people[p] for p in sorted(plan.assigned(session.id, Role.MODERATOR))),
+                tuple(people[p] for p in sorted(plan.assigned(session.id, Role.RAPPORTEUR))),
+                speakers,
+                items,
+            )
+        )
+    by_id = {s.id: s for s in sessions}
+    invites = [
+        InviteView(
+            people[a.participant],
+            by_id[a.session],
+            a.role,
+            a.sequence,
+            tuple(i for i in by_id[a.session].items if i.person is not None and i.person.id == a.participant),
+        )
+        for a in sorted(plan.assignments, key=lambda a: (a.participant, a.session))
+    ]
+    invites += [
+        _cancelled(event, c, by_id)
+        for c in sorted(plan.cancellations, key=lambda c: (c.participant, c.session))
+    ]
+    unassigned = tuple((people[u.participant], u.reason) for u in plan.unassigned if u.participant in people)
+    return PlanView(event, plan, tuple(sessions), tuple(invites), unassigned)
+
+
+def _cancelled(event: Event, cancellation: Cancellation, sessions: dict[str, SessionView]) -> InviteView:
+    session = event.session_by_id.get(cancellation.session)
+    tz = event.tz
+    view = SessionView(
+        session or Session(cancellation.session, cancellation.session, kind=SessionKind.OTHER, minutes=1),
+        _in(tz, cancellation.start),
+        _in(tz, cancellation.end),
+        0,
+        (),
+        (),
+        (),
+        (),
+    )
+    applicant = event.applicant_by_id.get(cancellation.participant) or Applicant(
+        cancellation.participant, cancellation.participant, "", category=Category.STAKEHOLDER
+    )
+    return InviteView(applicant, view, cancellation.role, cancellation.sequence, (), method="CANCEL")
+
+
+def _in(tz: dt.tzinfo, when: dt.datetime) -> dt.datetime:
+    return when.astimezone(tz)

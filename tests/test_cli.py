@@ -1,0 +1,173 @@
+"""The command line as a user runs it: exit codes, what is written, what is printed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_EVENT = ROOT / "data" / "gcm2020-unece"
+EPOCH = "1604966400"  # 2020-11-10T00:00:00Z
+
+
+def run(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "COLUMNS": "120"}
+    return subprocess.run(
+        [sys.executable, "-m", "scheduler", *map(str, args)],
+        cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("plan") / "out"
+    done = run("plan", DEFAULT_EVENT, "--out", out)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_validate_default_event() -> None:
+    done = run("validate", DEFAULT_EVENT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("OK")
+
+
+def test_plan_writes_every_output(planned: Path) -> None:
+    names = {str(p.relative_to(planned)) for p in planned.rglob("*") if p.is_file()}
+    assert {
+        "plan.json",
+        "agenda.xlsx",
+        "run-of-show.xlsx",
+        "calendar/agenda.ics",
+        "history/v1/plan.json",
+    } <= names
+    assert any(n.startswith("calendar/invites/") for n in names)
+    assert any(n.startswith("calendar/sessions/") for n in names)
+
+
+def test_plan_json_carries_the_contract_keys(planned: Path) -> None:
+    data = json.loads((planned / "plan.json").read_text(encoding="utf-8"))
+    assert {"event", "version", "generated_at", "status", "objective", "bound", "seconds", "sessions",
+            "assignments", "unassigned", "changes"} <= data.keys()  # fmt: skip
+    assert data["status"] == "optimal"
+    assert data["generated_at"] == "2020-11-10T00:00:00+00:00"
+    session = data["sessions"][0]
+    assert {
+        "id",
+        "title",
+        "start",
+        "end",
+        "objectives",
+        "moderators",
+        "rapporteurs",
+        "running_order",
+    } <= session.keys()
+    assert {"start", "end", "segment", "participant", "role"} == set(session["running_order"][0])
+    assert {"participant", "session", "role", "start", "end"} <= data["assignments"][0].keys()
+    assert all(u["reason"] for u in data["unassigned"])
+
+
+def test_same_input_gives_byte_identical_files(planned: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    assert run("plan", DEFAULT_EVENT, "--out", again).returncode == 0
+    for path in planned.rglob("*"):
+        if path.is_file() and path.suffix in {".json", ".ics"}:
+            assert path.read_bytes() == (again / path.relative_to(planned)).read_bytes(), path
+
+
+def test_plan_again_replans_against_the_published_plan(planned: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(planned, out)
+    done = run("plan", DEFAULT_EVENT, "--out", out)
+    assert done.returncode == 0, done.stderr
+    data = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert data["version"] == 2
+    assert data["changes"] == []
+    assert (out / "history" / "v1" / "plan.json").exists() and (out / "history" / "v2" / "plan.json").exists()
+
+
+def test_export_recreates_outputs_without_solving(planned: Path, tmp_path: Path) -> None:
+    out = tmp_path / "exported"
+    done = run("export", planned / "plan.json", "--event", DEFAULT_EVENT, "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert (out / "plan.json").read_bytes() == (planned / "plan.json").read_bytes()
+    for path in (planned / "calendar").rglob("*.ics"):
+        assert path.read_bytes() == (out / path.relative_to(planned)).read_bytes()
+
+
+def test_invalid_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    event = tmp_path / "event"
+    shutil.copytree(DEFAULT_EVENT, event)
+    toml = event / "event.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('timezone = "Europe/Zurich"', 'timezone = "Europe/Zurch"'),
+                    encoding="utf-8")  # fmt: skip
+    out = tmp_path / "out"
+    done = run("plan", event, "--out", out)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert 'unknown time zone "Europe/Zurch"' in done.stderr and 'did you mean "Europe/Zurich"' in done.stderr
+    assert "event.toml:" in done.stderr
+    assert not out.exists()
+
+
+def test_infeasible_event_exits_3_with_an_explanation(tmp_path: Path) -> None:
+    event = tmp_path / "event"
+    event.mkdir()
+    (event / "event.toml").write_text(
+        """[event]
+id = "small"
+title = "Small"
+timezone = "Europe/Zurich"
+organiser = { name = "Secretariat", email = "secretariat@example.org" }
+uid_domain = "small.example.org"
+
+[[days]]
+date = 2020-11-12
+start = 10:00:00
+end = 12:00:00
+
+[[sessions]]
+id = "RT1"
+title = "Round table"
+date = 2020-11-12
+start = 10:00:00
+minutes = 60
+speakers = [1, 2]
+objectives = [13]
+""",
+        encoding="utf-8",
+    )
+    (event / "applicants.csv").write_text(
+        "id,name,email,category,stakeholder_group,interests,objectives\n"
+        "P1,Ana Example,ana@example.org,stakeholder,youth,RT1:moderator,\n"
+        "P2,Ben Example,ben@example.org,stakeholder,academia,RT1:speaker,4\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    done = run("plan", event, "--out", out)
+    assert done.returncode == 3, done.stderr
+    assert "objective_coverage: RT1 needs objective 13" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
+    explained = run("explain", event)
+    assert explained.returncode == 3
+    assert "objective_coverage" in explained.stderr
+
+
+def test_explain_prints_soft_rule_costs_of_a_feasible_event() -> None:
+    done = run("explain", DEFAULT_EVENT)
+    assert done.returncode == 0, done.stderr
+    assert "interest_rank" in done.stdout and "gender_balance" in done.stdout
+
+
+def test_help_shows_examples() -> None:
+    done = run("--help")
+    assert done.returncode == 0
+    assert "scheduler plan data/gcm2020-unece --out out" in done.stdout
+    assert "example:" in run("plan", "--help").stdout
