@@ -77,7 +77,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "early_placement",
         False,
-        "each slot a placed session starts after its earliest possible start",
+        "each possible start (on the slot grid, in any day window) earlier than the one a placed session takes",
         "weight_early_placement",
     ),
     Rule(

@@ -199,52 +199,102 @@ def _sessions(event: Event, plan: Plan) -> list[Violation]:
 # --- soft rules: a recount --------------------------------------------------------------------------------------
 
 
-def penalties(event: Event, plan: Plan, previous: Plan | None = None) -> dict[str, int]:
-    """Units of each soft rule in the plan (multiply by the rule's weight for its cost)."""
+@dataclass(frozen=True)
+class Penalty:
+    """Units of one soft rule at one place of the plan, with the justification an organiser reads."""
+
+    rule: str
+    units: int
+    detail: str
+
+
+def penalty_items(event: Event, plan: Plan, previous: Plan | None = None) -> list[Penalty]:
+    """Every soft-rule penalty of the plan, one item per person, panel or session that costs something."""
     people = event.applicant_by_id
-    units = dict.fromkeys(SOFT, 0)
+    items: list[Penalty] = []
     held = {a.participant for a in plan.assignments}
     free = LEVELS.index(LEVEL_WITHOUT_COST)
     for a in plan.assignments:
         applicant = people[a.participant]
         rank = applicant.interest_rank(a.session, a.role)
-        units["interest_rank"] += (rank - 1) if rank else 0
-        if (
-            a.role is Role.SPEAKER
-            and applicant.category is Category.MEMBER_STATE
-            and applicant.submission_date is None
-        ):
-            units["written_submission"] += 1
-        if a.role is Role.SPEAKER and applicant.category in (Category.MEMBER_STATE, Category.OBSERVER):
-            units["level_of_representation"] += max(0, LEVELS.index(applicant.level) - free)
-    units["unassigned"] = sum(
-        1 for p in event.applicants if not p.withdrawn and (p.interests or p.fixed) and p.id not in held
-    )
+        if rank and rank > 1:
+            items.append(
+                Penalty(
+                    "interest_rank", rank - 1, f"{a.participant} got choice {rank} ({a.session} {a.role})"
+                )
+            )
+        if a.role is not Role.SPEAKER or applicant.category not in (Category.MEMBER_STATE, Category.OBSERVER):
+            continue
+        if applicant.category is Category.MEMBER_STATE and applicant.submission_date is None:
+            items.append(
+                Penalty(
+                    "written_submission", 1, f"{a.participant} speaks in {a.session} without a submission"
+                )
+            )
+        steps = LEVELS.index(applicant.level) - free
+        if steps > 0:
+            items.append(
+                Penalty(
+                    "level_of_representation", steps, f"{a.participant} ({applicant.level}) in {a.session}"
+                )
+            )
+    for p in event.applicants:
+        if not p.withdrawn and (p.interests or p.fixed) and p.id not in held:
+            items.append(Penalty("unassigned", 1, f"{p.id} has no role"))
     for session in event.sessions:
-        panel = [
-            people[p] for role in (Role.MODERATOR, Role.SPEAKER) for p in plan.assigned(session.id, role)
-        ]
-        women, men = sum(p.gender == "f" for p in panel), sum(p.gender == "m" for p in panel)
-        units["gender_balance"] += max(0, abs(women - men) - 1)
-        speakers = [people[p] for p in plan.assigned(session.id, Role.SPEAKER)]
-        regions = Counter(p.subregion for p in speakers if p.subregion)
-        units["subregion_spread"] += sum(max(0, n - event.rules.max_same_subregion) for n in regions.values())
-        groups = Counter(p.stakeholder_group for p in speakers if p.category is Category.STAKEHOLDER)
-        units["stakeholder_group_spread"] += sum(
-            max(0, n - event.rules.max_same_stakeholder_group) for n in groups.values()
-        )
+        items += _panel_penalties(event, plan, session.id)
         if not session.is_fixed:
             starts = candidate_starts(event, session)
             place = next((p for p in plan.placements if p.session == session.id), None)
-            if place is not None and place.start in starts:
-                units["early_placement"] += starts.index(place.start)
+            if place is not None and place.start in starts and starts.index(place.start):
+                items.append(
+                    Penalty(
+                        "early_placement",
+                        starts.index(place.start),
+                        f"{session.id}: {starts.index(place.start)} earlier possible start(s) not taken",
+                    )
+                )
     if previous is not None:
         now = {(a.participant, a.session, a.role) for a in plan.assignments}
-        units["stability"] += sum((a.participant, a.session, a.role) not in now for a in previous.assignments)
+        for a in previous.assignments:
+            if (a.participant, a.session, a.role) not in now:
+                items.append(Penalty("stability", 1, f"{a.participant} no longer {a.role} of {a.session}"))
         starts_now = {p.session: p.start for p in plan.placements}
-        units["stability"] += sum(
-            p.session in starts_now and starts_now[p.session] != p.start for p in previous.placements
-        )
+        for was in previous.placements:
+            if was.session in starts_now and starts_now[was.session] != was.start:
+                items.append(Penalty("stability", 1, f"{was.session} moved"))
+    return items
+
+
+def _panel_penalties(event: Event, plan: Plan, session: str) -> list[Penalty]:
+    people = event.applicant_by_id
+    items = []
+    panel = [people[p] for role in (Role.MODERATOR, Role.SPEAKER) for p in plan.assigned(session, role)]
+    women, men = sum(p.gender == "f" for p in panel), sum(p.gender == "m" for p in panel)
+    if abs(women - men) > 1:
+        items.append(Penalty("gender_balance", abs(women - men) - 1, f"{session}: {women} women, {men} men"))
+    speakers = [people[p] for p in plan.assigned(session, Role.SPEAKER)]
+    limit = event.rules.max_same_subregion
+    for region, count in sorted(Counter(p.subregion for p in speakers if p.subregion).items()):
+        if count > limit:
+            items.append(
+                Penalty("subregion_spread", count - limit, f"{session}: {count} speakers from {region}")
+            )
+    limit = event.rules.max_same_stakeholder_group
+    groups = Counter(p.stakeholder_group for p in speakers if p.category is Category.STAKEHOLDER)
+    for group, count in sorted(groups.items()):
+        if count > limit:
+            items.append(
+                Penalty("stakeholder_group_spread", count - limit, f"{session}: {count} speakers of {group}")
+            )
+    return items
+
+
+def penalties(event: Event, plan: Plan, previous: Plan | None = None) -> dict[str, int]:
+    """Units of each soft rule in the plan (multiply by the rule's weight for its cost)."""
+    units = dict.fromkeys(SOFT, 0)
+    for item in penalty_items(event, plan, previous):
+        units[item.rule] += item.units
     return units
 
 

@@ -85,18 +85,23 @@ def precheck(event: Event, variables: Variables) -> list[Conflict]:
             found = len(variables.keys(session.id, role))
             if found < low:
                 refused = _asked(event, variables, session.id, role)
-                detail = f" ({'; '.join(refused)})" if refused else " (nobody asked for it)"
-                conflicts.append(
-                    Conflict(
-                        (f"session_roles:{session.id}:{role}",),
-                        f"session_roles: {session.id} needs {low} {role}(s) but only {found} eligible applicant(s) "
-                        f"available {_when(event, variables, session.id)} asked for it{detail}.",
-                        (
-                            f"find another {role} for {session.id}, or lower its number of {role}s to {found}",
-                            "or widen the availability of one of those who asked",
-                        ),
+                asked = found + len(refused)
+                if asked == 0:
+                    why = f"nobody asked to be {role} there"
+                else:
+                    why = (
+                        f"only {found} of the {asked} applicant(s) who asked are eligible and available "
+                        f"{_when(event, variables, session.id)}"
                     )
-                )
+                    why += ": " + "; ".join(refused) if refused else ""
+                relax = [f"find another {role} for {session.id}, or lower its number of {role}s to {found}"]
+                if refused:
+                    relax.append("or widen the availability (or eligibility) of one of those who asked")
+                conflicts.append(Conflict(
+                    (f"session_roles:{session.id}:{role}",),
+                    f"session_roles: {session.id} needs {low} {role}(s), but {why}.",
+                    tuple(relax),
+                ))  # fmt: skip
         speakers = variables.keys(session.id, Role.SPEAKER)
         for objective in session.objectives:
             if not any(objective in variables.applicant(k).objectives for k in speakers):
@@ -279,3 +284,17 @@ def _instance_words(event: Event, variables: Variables, instance: Instance) -> t
             f'drop "{other}" from the after of {instance.session}',
         )
     return instance.key, f"relax {instance.key}"
+
+
+def holds_together(event: Event, keys: Sequence[str], time_limit: float = 30.0) -> bool:
+    """Whether the hard-rule instances named by `keys` can hold together (all other guarded instances dropped).
+
+    The check behind every explanation: a conflict's instances must not hold together, and dropping any one of
+    them must let the rest hold.
+    """
+    built = build(event, explain=True)
+    wanted = set(keys)
+    enforced = [literal for literal, instance in built.guards.literals.values() if instance.key in wanted]
+    built.model.add_assumptions(enforced)
+    status = parameters(time_limit, explain=True).solve(built.model)
+    return bool(status != cp_model.INFEASIBLE)

@@ -1,0 +1,109 @@
+"""Re-planning the default event after what really happened: a moderator withdraws and the consultation moves
+from 11 to 9 November 2020. Only what must change changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from scheduler import solve
+from scheduler.domain import Event, Plan, Role
+from scheduler.load import load_event
+from scheduler.validate import check, penalties
+from tests.factories import GENERATED
+
+DEFAULT_EVENT = Path(__file__).resolve().parents[2] / "data" / "gcm2020-unece"
+MOVED_FROM, MOVED_TO = dt.date(2020, 11, 11), dt.date(2020, 11, 9)
+
+
+@pytest.fixture(scope="module")
+def original() -> tuple[Event, Plan]:
+    event = load_event(DEFAULT_EVENT)
+    return event, solve.plan(event, generated_at=GENERATED)
+
+
+def what_happened(event: Event, moderator: str) -> Event:
+    """The moderator withdraws; the consultation day, its sessions and its break move two days earlier."""
+
+    def moved(date: dt.date | None) -> dt.date | None:
+        return MOVED_TO if date == MOVED_FROM else date
+
+    return replace(
+        event,
+        applicants=tuple(replace(a, withdrawn=True) if a.id == moderator else a for a in event.applicants),
+        days=tuple(
+            sorted((replace(d, date=moved(d.date) or d.date) for d in event.days), key=lambda d: d.date)
+        ),
+        breaks=tuple(replace(b, date=moved(b.date) or b.date) for b in event.breaks),
+        sessions=tuple(replace(s, date=moved(s.date)) for s in event.sessions),
+    )
+
+
+def test_replan_changes_only_what_must_change(original: tuple[Event, Plan]) -> None:
+    event, before = original
+    moderator = before.assigned("RT2", Role.MODERATOR)[0]
+    changed = what_happened(event, moderator)
+    after = solve.plan(changed, previous=before, generated_at=GENERATED + dt.timedelta(days=1))
+
+    assert after.version == 2
+    assert check(changed, after) == []
+    kept = {(a.participant, a.session, a.role) for a in before.assignments} - {
+        (moderator, "RT2", Role.MODERATOR)
+    }
+    now = {(a.participant, a.session, a.role) for a in after.assignments}
+    assert kept <= now, "every assignment not touched by the withdrawal is kept"
+    assert len(now - kept) == 1, "exactly one new assignment: the replacement moderator"
+    replacement = next(iter(now - kept))
+    assert replacement[1:] == ("RT2", Role.MODERATOR)
+
+    kinds = sorted((c.kind, c.session, c.participant or "") for c in after.changes)
+    assert kinds == [
+        ("added", "RT2", replacement[0]),
+        ("removed", "RT2", moderator),
+        ("retimed", "MSC1", ""),
+        ("retimed", "MSC2", ""),
+    ]
+    removed = next(c for c in after.changes if c.kind == "removed")
+    assert removed.reason == "withdrawn"
+    added = next(c for c in after.changes if c.kind == "added")
+    assert added.reason == f"replaces {moderator}"
+    retimed = next(c for c in after.changes if c.session == "MSC1")
+    assert retimed.before.startswith("11 Nov") and retimed.after.startswith("09 Nov")
+
+    assert {p.session: p.start.date() for p in after.placements}["MSC1"] == MOVED_TO
+    unmoved = {p.session: p.start for p in before.placements if p.start.date() != MOVED_FROM}
+    assert all(p.start == unmoved[p.session] for p in after.placements if p.session in unmoved)
+    assert penalties(changed, after, before)["stability"] == 3  # the withdrawal and the two moved sessions
+
+
+def test_replan_raises_sequence_only_where_the_invitation_changed(original: tuple[Event, Plan]) -> None:
+    event, before = original
+    moderator = before.assigned("RT2", Role.MODERATOR)[0]
+    after = solve.plan(what_happened(event, moderator), previous=before, generated_at=GENERATED)
+    moved_sessions = {"MSC1", "MSC2"}
+    for assignment in after.assignments:
+        was = next((a for a in before.assignments if (a.participant, a.session) ==
+                    (assignment.participant, assignment.session)), None)  # fmt: skip
+        if was is None:
+            assert assignment.sequence == 0
+        elif assignment.session in moved_sessions:
+            assert assignment.sequence == was.sequence + 1
+        else:
+            assert assignment.sequence == was.sequence
+    assert [(c.participant, c.session, c.sequence) for c in after.cancellations] == [(moderator, "RT2", 1)]
+    assert {p.session: p.sequence for p in after.placements} == {
+        p.session: (1 if p.session in moved_sessions else 0) for p in before.placements
+    }
+
+
+def test_replan_without_changes_changes_nothing(original: tuple[Event, Plan]) -> None:
+    event, before = original
+    after = solve.plan(event, previous=before, generated_at=GENERATED)
+    assert after.changes == ()
+    assert after.cancellations == ()
+    assert [(a.participant, a.session, a.role, a.sequence) for a in after.assignments] == [
+        (a.participant, a.session, a.role, a.sequence) for a in before.assignments
+    ]
