@@ -1,5 +1,19 @@
-"""`python -m scheduler` runs the command line."""
+"""`python -m scheduler` and the `scheduler` command."""
 
-from scheduler.cli import main
+from __future__ import annotations
 
-raise SystemExit(main())
+import sys
+
+
+def run() -> int:
+    """Start the command line; Ctrl-C while the libraries load ends quietly too."""
+    try:
+        from scheduler.cli import main  # noqa: PLC0415 - imported here so that an early Ctrl-C is caught
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrupted. Nothing was written.\n")
+        return 1
+    return main()
+
+
+if __name__ == "__main__":
+    sys.exit(run())

@@ -12,21 +12,26 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as Bar
-from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from scheduler import solve
+from scheduler import send, solve
 from scheduler.domain import Event, Plan, Role
-from scheduler.export import publish, write_outputs
+from scheduler.export import write_outputs
 from scheduler.export.plan_json import PlanFileError, read_plan
 from scheduler.load import InputError, load_event
-from scheduler.rulebook import BY_NAME
+from scheduler.publish import publish
+from scheduler.rulebook import BY_NAME, SOFT
 from scheduler.solve.explain import Explanation
+from scheduler.template import FolderNotEmpty, write_template
+from scheduler.validate import penalty_items
 from scheduler.views import build_view
 
 OK, FAILED, INVALID, NO_PLAN = 0, 1, 2, 3
 MAX_PROBLEMS = 50  # a file with thousands of errors is summarised, not dumped
+EXAMPLES_PER_RULE = 6
 DOCS = "docs/input.md"
 
 out = Console(highlight=False)
@@ -37,6 +42,8 @@ EXAMPLES = """examples:
   scheduler plan data/gcm2020-unece --out out
   scheduler explain data/gcm2020-unece
   scheduler export out/plan.json --event data/gcm2020-unece --out out
+  scheduler send out --smtp smtp.example.org:25
+  scheduler init my-event
 """
 
 
@@ -129,7 +136,38 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("plan", type=Path, metavar="PLAN_JSON")
     sub.add_argument("--event", type=Path, required=True, metavar="EVENT_DIR")
     sub.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
+
+    sub = command(
+        "init",
+        "write a template event folder to fill in: a commented event.toml and an applicants workbook",
+        "scheduler init my-event",
+        _init,
+    )
+    sub.add_argument("event", type=Path, metavar="NEW_EVENT_DIR")
+
+    sub = command(
+        "send",
+        "send the mail-ready invitations in OUT/mail, each version once (a dry run unless --really)",
+        "scheduler send out --smtp smtp.example.org:25 --really",
+        _send,
+    )
+    sub.add_argument("out", type=Path, metavar="OUT")
+    sub.add_argument("--smtp", required=True, type=_smtp_server, metavar="HOST:PORT", help="the SMTP server")
+    sub.add_argument("--really", action="store_true", help="send; without it, only list what would be sent")
+    sub.add_argument(
+        "--from",
+        dest="sender",
+        metavar="ADDRESS",
+        help="envelope sender, for a relay that lets an account send only as itself (From stays the organiser)",
+    )
     return parser
+
+
+def _smtp_server(text: str) -> tuple[str, int]:
+    try:
+        return send.parse_server(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 # --- commands ------------------------------------------------------------------------------------------------
@@ -159,8 +197,7 @@ def _plan(args: argparse.Namespace) -> int:
     try:
         result = _solve_with_progress(event, previous, args.time_limit)
     except solve.NoPlan as no_plan:
-        _print_no_plan(no_plan.explanation)
-        return NO_PLAN
+        return _print_no_plan(no_plan.explanation)
     except solve.PlanRefused as refused:
         err.print("[red]The solver's plan failed the independent check; nothing was written.[/]")
         for violation in refused.violations:
@@ -262,8 +299,7 @@ def _explain(args: argparse.Namespace) -> int:
     try:
         result = solve.plan(event, time_limit=args.time_limit, generated_at=generated_at())
     except solve.NoPlan as no_plan:
-        _print_no_plan(no_plan.explanation)
-        return NO_PLAN
+        return _print_no_plan(no_plan.explanation)
     assert result.solver is not None
     table = Table(title="Soft-rule costs of the chosen plan", title_justify="left")
     for column in ("rule", "units", "weight", "cost", "one unit is"):
@@ -272,6 +308,15 @@ def _explain(args: argparse.Namespace) -> int:
         weight = result.solver.weights.get(name, 0)
         table.add_row(name, str(units), str(weight), f"{units * weight:,}", BY_NAME[name].summary)
     out.print(table)
+    items = penalty_items(event, result)
+    for name in SOFT:
+        mine = [i.detail for i in items if i.rule == name]
+        if mine:
+            out.print(
+                f"[bold]{name}[/]: "
+                + "; ".join(mine[:EXAMPLES_PER_RULE])
+                + (f"; ... and {len(mine) - EXAMPLES_PER_RULE} more" if len(mine) > EXAMPLES_PER_RULE else "")
+            )
     out.print(
         f"Total cost {result.solver.objective:,} ({result.solver.status}); "
         f"{len(result.unassigned)} applicants on the waiting list, each with a reason in plan.json."
@@ -292,6 +337,91 @@ def _export(args: argparse.Namespace) -> int:
     return OK
 
 
+def _init(args: argparse.Namespace) -> int:
+    try:
+        written = write_template(args.event)
+    except FolderNotEmpty as error:
+        err.print(f"[red]{error}:[/] init never overwrites an event (hint: give a new folder name)")
+        return INVALID
+    for path in written:
+        out.print(f"[green]wrote[/] {path}")
+    out.print(
+        f"Next: fill in {args.event}/event.toml (the lines marked TODO) and one row per person in "
+        f"{args.event}/applicants.xlsx (its Instructions sheet explains each column), then run:\n"
+        f"  scheduler validate {args.event}\n  scheduler plan {args.event} --out {args.event}/out"
+    )
+    return OK
+
+
+def _send(args: argparse.Namespace) -> int:
+    """List what would be sent (dry run), or send it with --really; the sent log keeps anything from going twice."""
+    try:
+        messages = send.outgoing(args.out)
+        log_file = send.log_path(args.out)
+        sent = send.read_log(log_file)
+    except send.NoMail as error:
+        err.print(
+            f"[red]{escape(str(error))}.[/] (hint: run `scheduler plan EVENT_DIR --out {escape(str(args.out))}` first)"
+        )
+        return INVALID
+    except send.BadLog as error:
+        err.print(f"[red]{escape(str(error))}[/] (hint: move it aside only if nothing was sent with it)")
+        return FAILED
+    host, port = args.smtp
+    triaged = send.triage(messages, sent)
+    todo = [m for m, status in triaged if status is send.Status.NEW]
+    for entry in send.forgotten(messages, sent):
+        err.print(
+            f"[yellow]{escape(entry.participant)} {escape(entry.session)}: invited (SEQUENCE {entry.sequence}) but "
+            "neither invited nor cancelled in this plan: it is still in their calendar.[/]"
+        )
+    for message, status in triaged:
+        if status is send.Status.SUPERSEDED:
+            err.print(
+                f"[yellow]{escape(message.path.name)}: not sent, a later version of this invitation was sent "
+                "already (calendars would ignore it).[/]"
+            )
+    if not args.really:
+        table = Table(title=f"Dry run: {len(todo)} of {len(triaged)} messages would be sent to {host}:{port}")
+        for column in ("file", "to", "method", "sequence", "status"):
+            table.add_column(column)
+        for message, status in triaged:
+            table.add_row(
+                escape(message.path.name),
+                escape(message.to),
+                message.method,
+                str(message.sequence),
+                status.value,
+            )
+        out.print(table)
+        out.print(f"Sent log: {escape(str(log_file))}. Give --really to send.")
+        return OK
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Bar(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(f"Sending to {host}:{port}", total=len(todo))
+
+        def done(message: send.Outgoing, problem: str | None) -> None:
+            bar.update(task, advance=1, description=f"Sent {escape(message.path.name)}")
+            if problem:
+                err.print(
+                    f"[red]{escape(message.path.name)} to {escape(message.to)} not sent:[/] {escape(problem)}"
+                )
+
+        try:
+            refused = send.deliver(todo, (host, port), log_file, sender=args.sender, on_done=done)
+        except send.CannotSend as error:
+            err.print(
+                f"[red]{escape(str(error))}[/] (hint: check --smtp {host}:{port}, that the server runs and that "
+                "this machine may reach it)"
+            )
+            return FAILED
+    out.print(
+        f"[green]Sent[/] {len(todo) - len(refused)} of {len(todo)} messages to {host}:{port} "
+        f"({len(triaged) - len(todo)} sent before or superseded); log: {escape(str(log_file))}"
+    )
+    return FAILED if refused else OK
+
+
 # --- printing ------------------------------------------------------------------------------------------------
 
 
@@ -309,15 +439,17 @@ def _print_problems(error: InputError) -> None:
     err.print(f"The input format is described in {DOCS}.")
 
 
-def _print_no_plan(explanation: Explanation) -> None:
+def _print_no_plan(explanation: Explanation) -> int:
+    """Print why there is no plan; the exit code: 3 when none exists, 1 when the time limit stopped the search."""
     if not explanation.proven:
         err.print(
             "[red]No plan was found within the time limit[/], and none was proven impossible: "
             "give a longer --time-limit."
         )
-        return
+        return FAILED
     err.print("[red]No plan exists that satisfies every hard rule.[/] Nothing was written.")
     err.print(str(explanation), markup=False)
+    return NO_PLAN
 
 
 if __name__ == "__main__":

@@ -255,6 +255,7 @@ class Assignment:
     session: str
     role: Role
     sequence: int = 0  # calendar SEQUENCE of this person's invitation to this session
+    fingerprint: str = ""  # digest of what the invitation says: a new one raises the SEQUENCE
 
 
 @dataclass(frozen=True)
@@ -265,6 +266,7 @@ class Placement:
     start: dt.datetime
     end: dt.datetime
     sequence: int = 0  # calendar SEQUENCE of the public session event
+    fingerprint: str = ""  # digest of what the public session event says
 
 
 @dataclass(frozen=True)

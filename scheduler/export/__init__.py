@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 from scheduler.export.agenda_xlsx import write_agenda
 from scheduler.export.ics import invitation, public_calendar
+from scheduler.export.mail import write_mail
+from scheduler.export.pictures import agenda_picture, coverage_picture
 from scheduler.export.plan_json import to_json
 from scheduler.export.run_of_show import write_run_of_show
 from scheduler.views import PlanView
@@ -24,8 +23,11 @@ def write_outputs(view: PlanView, folder: Path, step: Step | None = None) -> Non
     say = step or (lambda _: None)
     say("plan.json")
     (folder / "plan.json").write_text(to_json(view), encoding="utf-8")
+    say("pictures")
+    agenda_picture(view, folder / "agenda.png")
+    coverage_picture(view, folder / "coverage.png")
     say("agenda.xlsx")
-    write_agenda(view, folder / "agenda.xlsx")
+    write_agenda(view, folder / "agenda.xlsx", [folder / "agenda.png", folder / "coverage.png"])
     say("run-of-show.xlsx")
     write_run_of_show(view, folder / "run-of-show.xlsx")
     say("calendars")
@@ -39,38 +41,4 @@ def write_outputs(view: PlanView, folder: Path, step: Step | None = None) -> Non
     for invite in view.invites:
         name = f"{invite.applicant.id}_{invite.session.id}.ics"
         (calendar / "invites" / name).write_bytes(invitation(view, invite))
-
-
-def publish(out: Path, write: Callable[[Path], None]) -> None:
-    """Write the outputs into a fresh folder beside `out`, then swap it in: a run that fails or is interrupted
-    leaves the previous `out/` exactly as it was. Each published plan is also kept in `out/history/v<N>/`."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.new-{os.getpid()}"
-    retired = out.parent / f".{out.name}.old-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    try:
-        write(staging)
-        if (out / "history").is_dir():
-            shutil.copytree(out / "history", staging / "history", dirs_exist_ok=True)
-        version = _version(staging / "plan.json")
-        if version is not None:
-            keep = staging / "history" / f"v{version}"
-            keep.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(staging / "plan.json", keep / "plan.json")
-        if out.exists():
-            out.rename(retired)
-        staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        if retired.exists() and not out.exists():
-            retired.rename(out)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
-
-
-def _version(plan_path: Path) -> int | None:
-    if not plan_path.exists():
-        return None
-    return int(json.loads(plan_path.read_text(encoding="utf-8"))["version"])
+    write_mail(view, folder / "mail")

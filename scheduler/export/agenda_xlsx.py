@@ -1,63 +1,121 @@
-"""`agenda.xlsx`: the organisers' workbook."""
+"""`agenda.xlsx`: the organisers' workbook.
+
+Sheets: Programme, Assignments, Coverage (objective x session), Balance, Waiting list, Changes, Submissions,
+Solver. Each is a filterable table with a frozen header, wrapped text with fitting row heights, printable on A4
+landscape one page wide. Cell values depend only on the event and the plan (no "now").
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.drawing.image import Image
+from openpyxl.styles import Alignment, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
 
-from scheduler.domain import Category, Role
-from scheduler.export.cells import put, write_table
+from scheduler.domain import Applicant, Category, Role
+from scheduler.export.cells import LABEL_FONT, LEFT_TO_RIGHT, fit_row_heights, print_setup, put, write_table
 from scheduler.rulebook import BY_NAME, SOFT
-from scheduler.views import PlanView
+from scheduler.views import PlanView, SessionView
+
+NOT_COVERED = "NOT COVERED"
+REQUIRED_FILL = PatternFill("solid", fgColor="DDEBF7")  # the objective belongs to the session
+MISSING_FILL = PatternFill("solid", fgColor="F8CBAD")
+NOT_STATED = "not stated"
+LEFT = Alignment(wrap_text=True, vertical="top", horizontal="left", readingOrder=LEFT_TO_RIGHT)
 
 
-def write_agenda(view: PlanView, path: Path) -> None:
+PICTURE_WIDTH = 900  # pixels on screen
+ROW_PIXELS, COLUMN_PIXELS = 20, 64  # a default row and column
+
+
+def write_agenda(view: PlanView, path: Path, pictures: Sequence[Path] = ()) -> None:
+    """Write the organisers' workbook to `path`, with the given pictures on a sheet of their own."""
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
-    _programme(view, book)
-    _assignments(view, book)
-    _coverage(view, book)
-    _balance(view, book)
-    _waiting_list(view, book)
-    _changes(view, book)
-    _submissions(view, book)
-    _solver(view, book)
+    sheets: Sequence[tuple[str, Callable[[PlanView, Worksheet], int]]] = (
+        ("Programme", _programme),
+        ("Assignments", _assignments),
+        ("Coverage", _coverage),
+        ("Balance", _balance),
+        ("Waiting list", _waiting_list),
+        ("Changes", _changes),
+        ("Submissions", _submissions),
+        ("Solver", _solver),
+    )
+    for title, fill in sheets:
+        ws = book.create_sheet(title)
+        header_row = fill(view, ws)
+        fit_row_heights(ws)
+        print_setup(ws, header_row, header=view.event.title)
+    if pictures:
+        _pictures(book.create_sheet("Pictures", 0), pictures)
     book.save(path)
 
 
-def _zone(view: PlanView) -> str:
-    return view.event.timezone
+def _pictures(ws: Worksheet, pictures: Sequence[Path]) -> None:
+    """The timeline and coverage pictures, first in the workbook, each on a printed page of its own."""
+    row = 1
+    for picture in pictures:
+        image = Image(str(picture))
+        image.width, image.height = PICTURE_WIDTH, round(image.height * PICTURE_WIDTH / image.width)
+        ws.add_image(image, f"A{row}")
+        row += image.height // ROW_PIXELS + 2
+        ws.row_breaks.append(Break(id=row - 1))
+    # Pictures do not count as content when printing: the print area covers them, fitted one page wide.
+    ws.print_area = f"A1:{get_column_letter(PICTURE_WIDTH // COLUMN_PIXELS + 1)}{row}"
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
 
 
-def _programme(view: PlanView, book: Workbook) -> None:
-    ws = book.create_sheet("Programme")
-    rows: list[list[Any]] = []
-    for s in view.sessions:
-        rows.append(
-            [
-                s.start.date(),
-                s.start.strftime("%H:%M"),
-                s.end.strftime("%H:%M"),
-                s.id,
-                s.session.title,
-                s.session.kind.value,
-                ", ".join(map(str, s.session.objectives)),
-                "; ".join(p.name for p in s.moderators),
-                len(s.speakers),
-                "; ".join(p.name for p in s.rapporteurs),
-            ]
-        )
-    for b in view.event.breaks:
-        rows.append(
-            [b.date, b.start.strftime("%H:%M"), b.end.strftime("%H:%M"), "", b.title, "break", "", "", "", ""]
-        )
+def _note(ws: Worksheet, text: str, columns: int = 6) -> int:
+    """A bold line above a table, spanning `columns` columns; returns the row where the table starts."""
+    put(ws, 1, 1, text, font=LABEL_FONT)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
+    return 3
+
+
+def _times_note(view: PlanView) -> str:
+    abbreviations = "/".join(sorted({f"{s.start:%Z}" for s in view.sessions}))
+    zone = f"{abbreviations}, {view.event.timezone}" if abbreviations else view.event.timezone
+    return f"Dates and times in the event's time zone ({zone})"
+
+
+def _names(people: Sequence[Applicant]) -> str:
+    return "; ".join(p.name for p in people)
+
+
+def _programme(view: PlanView, ws: Worksheet) -> int:
+    rows: list[list[Any]] = [
+        [
+            s.start.date(),
+            s.start.time(),
+            s.end.time(),
+            s.id,
+            s.session.title,
+            s.session.kind.value,
+            ", ".join(map(str, s.session.objectives)),
+            _names(s.moderators),
+            len(s.speakers),
+            _names(s.speakers),
+            _names(s.rapporteurs),
+        ]
+        for s in view.sessions
+    ]
+    rows += [[b.date, b.start, b.end, "", b.title, "break", "", "", "", "", ""] for b in view.event.breaks]
     rows.sort(key=lambda r: (r[0], r[1]))
     header = [
         "date",
-        f"start ({_zone(view)})",
+        "start",
         "end",
         "session",
         "title",
@@ -65,27 +123,26 @@ def _programme(view: PlanView, book: Workbook) -> None:
         "objectives",
         "moderators",
         "speakers",
+        "speaking order",
         "rapporteurs",
     ]
-    write_table(ws, header, rows, widths=[12, 10, 8, 10, 60, 13, 18, 28, 9, 28], name="Programme")
-    for row in range(2, len(rows) + 2):
-        ws.cell(row=row, column=1).number_format = "yyyy-mm-dd"
+    first = _note(ws, _times_note(view))
+    widths = [11.5, 7, 7, 9, 40, 12, 14, 22, 9, 50, 22]
+    write_table(ws, header, rows, widths=widths, first_row=first, name="Programme")
+    return first
 
 
-def _assignments(view: PlanView, book: Workbook) -> None:
-    ws = book.create_sheet("Assignments")
+def _assignments(view: PlanView, ws: Worksheet) -> int:
     rows = []
     for s in view.sessions:
-        people = [(Role.MODERATOR, p) for p in s.moderators] + [(Role.SPEAKER, p) for p in s.speakers]
-        people += [(Role.RAPPORTEUR, p) for p in s.rapporteurs]
-        for role, p in people:
-            slot = next((i for i in s.items if i.person is p and i.segment == "intervention"), None)
-            rank = p.interest_rank(s.id, role)
+        for role, p in _roles(s):
+            slot = next((i for i in s.items if i.person and i.person.id == p.id and i.role is role), None)
             rows.append(
                 [
                     s.id,
-                    s.start.strftime("%d %b %H:%M"),
+                    s.start.date(),
                     role.value,
+                    slot.start.time() if slot else None,
                     p.id,
                     p.name,
                     p.category.value,
@@ -94,15 +151,15 @@ def _assignments(view: PlanView, book: Workbook) -> None:
                     p.function,
                     p.gender,
                     p.level,
-                    slot.start.strftime("%H:%M") if slot else "",
-                    rank or "fixed",
+                    p.interest_rank(s.id, role) or "fixed",
                     p.email,
                 ]
             )
     header = [
         "session",
-        "session start",
+        "date",
         "role",
+        "first item",
         "id",
         "name",
         "category",
@@ -111,92 +168,123 @@ def _assignments(view: PlanView, book: Workbook) -> None:
         "function",
         "gender",
         "level",
-        "speaks at",
         "choice",
         "email",
     ]
-    write_table(
-        ws, header, rows, widths=[10, 14, 11, 8, 26, 13, 16, 32, 28, 7, 15, 9, 7, 30], name="Assignments"
-    )
+    first = _note(ws, _times_note(view))
+    widths = [9, 11.5, 11, 7, 8, 22, 13, 14, 30, 24, 7, 15, 7, 32]
+    write_table(ws, header, rows, widths=widths, first_row=first, name="Assignments")
+    return first
 
 
-def _coverage(view: PlanView, book: Workbook) -> None:
-    ws = book.create_sheet("Coverage")
+def _coverage(view: PlanView, ws: Worksheet) -> int:
+    """One row per objective, one column per session with objectives: the assigned speakers who declared it.
+    Shaded cells are the session's own objectives; an own objective nobody declared says NOT COVERED."""
     sessions = [s for s in view.sessions if s.session.objectives]
-    header = ["objective", "label"] + [s.id for s in sessions]
-    rows = []
     numbers = sorted(set(view.event.objective_titles) | {o for s in sessions for o in s.session.objectives})
+    rows: list[list[Any]] = []
     for number in numbers:
-        row: list[Any] = [number, view.event.objective_titles.get(number, "")]
+        owners = [s.id for s in sessions if number in s.session.objectives]
+        row: list[Any] = [number, view.event.objective_titles.get(number, ""), ", ".join(owners)]
         for s in sessions:
-            speakers = view.coverage(s.id, number)
-            if number in s.session.objectives:
-                row.append("; ".join(p.name for p in speakers) or "NOT COVERED")
-            else:
-                row.append("; ".join(p.name for p in speakers))
+            names = _names(view.coverage(s.id, number))
+            row.append(names or (NOT_COVERED if s.id in owners else ""))
         rows.append(row)
-    write_table(ws, header, rows, widths=[10, 30] + [34] * len(sessions), name="Coverage")
+    header = ["objective", "label", "session"] + [s.id for s in sessions]
+    write_table(ws, header, rows, widths=[10, 26, 9] + [26] * len(sessions), name="Coverage")
+    for r, number in enumerate(numbers, start=2):
+        for c, s in enumerate(sessions, start=4):
+            cell = ws.cell(row=r, column=c)
+            if number in s.session.objectives:
+                cell.fill = MISSING_FILL if cell.value == NOT_COVERED else REQUIRED_FILL
+    return 1
 
 
-def _balance(view: PlanView, book: Workbook) -> None:
-    ws = book.create_sheet("Balance")
-    rows = []
+def _balance(view: PlanView, ws: Worksheet) -> int:
+    """Per session: the panel (moderators and speakers) by category and gender; the speakers by subregion;
+    the stakeholder speakers by stakeholder group. Each count with its share of the people counted."""
+    rows: list[list[Any]] = []
     for s in view.sessions:
         panel = list(s.moderators) + list(s.speakers)
-        for dimension, values in (
-            ("category", [p.category.value for p in panel]),
-            ("gender", [p.gender or "not stated" for p in panel]),
-            ("subregion", [p.subregion or "-" for p in s.speakers]),
+        stakeholders = [p for p in s.speakers if p.category is Category.STAKEHOLDER]
+        dimensions: list[tuple[str, str, list[str]]] = [
+            ("category", "moderators and speakers", [p.category.value for p in panel]),
+            ("gender", "moderators and speakers", [p.gender or NOT_STATED for p in panel]),
+            ("subregion", "speakers", [p.subregion or NOT_STATED for p in s.speakers]),
             (
                 "stakeholder group",
-                [p.stakeholder_group for p in s.speakers if p.category is Category.STAKEHOLDER],
+                "stakeholder speakers",
+                [p.stakeholder_group or NOT_STATED for p in stakeholders],
             ),
-        ):
+        ]
+        for dimension, among, values in dimensions:
             for value, count in sorted(Counter(values).items()):
-                rows.append([s.id, dimension, value, count])
-    write_table(ws, ["session", "dimension", "value", "people"], rows, widths=[10, 18, 36, 8], name="Balance")
+                rows.append([s.id, dimension, value, count, among, len(values), count / len(values)])
+    header = ["session", "dimension", "value", "people", "counted among", "of", "share"]
+    write_table(ws, header, rows, widths=[9, 17, 30, 8, 24, 6, 8], name="Balance")
+    for r in range(2, len(rows) + 2):
+        ws.cell(row=r, column=7).number_format = "0%"
+    return 1
 
 
-def _waiting_list(view: PlanView, book: Workbook) -> None:
-    ws = book.create_sheet("Waiting list")
+def _waiting_list(view: PlanView, ws: Worksheet) -> int:
     rows = [
         [
             p.id,
             p.name,
             p.category.value,
+            p.country,
             p.organisation,
-            "; ".join(f"{i.session}:{i.role}" for i in p.interests),
+            "; ".join(f"{i.session}:{i.role}" for i in sorted(p.interests, key=lambda i: i.rank)),
             reason,
             p.email,
         ]
-        for p, reason in view.unassigned
+        for p, reason in sorted(view.unassigned, key=lambda u: u[0].id)
     ]
-    header = ["id", "name", "category", "organisation", "interests", "reason", "email"]
-    write_table(ws, header, rows, widths=[8, 26, 13, 30, 30, 90, 30], name="Waiting")
+    header = ["id", "name", "category", "country", "organisation", "interests (ranked)", "reason", "email"]
+    write_table(ws, header, rows, widths=[8, 22, 13, 14, 28, 24, 70, 26], name="WaitingList")
+    return 1
 
 
-def _changes(view: PlanView, book: Workbook) -> None:
-    ws = book.create_sheet("Changes")
+def _changes(view: PlanView, ws: Worksheet) -> int:
+    plan, people = view.plan, view.event.applicant_by_id
+    count = len(plan.changes)
+    note = f"Version {plan.version}: " + (
+        "the first version"
+        if plan.version == 1
+        else f"{count or 'no'} change{'' if count == 1 else 's'} versus version {plan.version - 1}"
+    )
+    first = _note(ws, note)
     rows = [
-        [c.kind, c.session, c.participant or "", c.role.value if c.role else "", c.before, c.after, c.reason]
-        for c in view.plan.changes
+        [
+            c.kind,
+            c.session,
+            c.participant or "",
+            people[c.participant].name if c.participant in people else "",
+            c.role.value if c.role else "",
+            c.before,
+            c.after,
+            c.reason,
+        ]
+        for c in plan.changes
     ]
-    header = ["change", "session", "participant", "role", "before", "after", "reason"]
-    write_table(ws, header, rows, widths=[10, 10, 12, 11, 30, 30, 60])
-    put(ws, len(rows) + 3, 1, f"Version {view.plan.version}" + ("" if rows else ": no changes"))
+    header = ["change", "session", "participant", "name", "role", "before", "after", "reason"]
+    write_table(ws, header, rows, widths=[10, 9, 11, 22, 11, 26, 26, 60], first_row=first, name="Changes")
+    return first
 
 
-def _submissions(view: PlanView, book: Workbook) -> None:
-    ws = book.create_sheet("Submissions")
+def _submissions(view: PlanView, ws: Worksheet) -> int:
+    """Everyone who sent a written submission, flagged when late or over the word limit."""
     event = view.event
+    deadline, limit = event.submission_deadline, event.submission_word_limit
+    roles = {p.id: f"{s.id} {role.value}" for s in view.sessions for role, p in _roles(s)}
+    waiting = {p.id for p, _ in view.unassigned}
     rows = []
-    for p in event.applicants:
+    for p in sorted(event.applicants, key=lambda a: a.id):
         if p.submission_date is None and p.submission_words is None:
             continue
-        late = bool(
-            event.submission_deadline and p.submission_date and p.submission_date > event.submission_deadline
-        )
-        long = bool(p.submission_words and p.submission_words > event.submission_word_limit)
+        late = deadline is not None and p.submission_date is not None and p.submission_date > deadline
+        long = p.submission_words is not None and p.submission_words > limit
         rows.append(
             [
                 p.id,
@@ -205,9 +293,10 @@ def _submissions(view: PlanView, book: Workbook) -> None:
                 p.country or p.organisation,
                 p.submission_date,
                 p.submission_words,
-                "late" if late else "",
-                "over the word limit" if long else "",
-                "; ".join(map(str, p.objectives)),
+                "yes" if late else "",
+                "yes" if long else "",
+                ", ".join(map(str, p.objectives)),
+                roles.get(p.id) or ("waiting list" if p.id in waiting else ""),
             ]
         )
     header = [
@@ -217,45 +306,54 @@ def _submissions(view: PlanView, book: Workbook) -> None:
         "delegation or organisation",
         "received",
         "words",
-        "deadline",
-        "length",
+        f"after the deadline ({deadline:%Y-%m-%d})" if deadline else "after the deadline (none set)",
+        f"over {limit:,} words",
         "objectives addressed",
+        "in the plan",
     ]
-    write_table(ws, header, rows, widths=[8, 26, 13, 32, 12, 8, 9, 20, 24], name="Submissions")
-    for row in range(2, len(rows) + 2):
-        ws.cell(row=row, column=5).number_format = "yyyy-mm-dd"
+    widths = [8, 22, 13, 28, 11, 8, 14, 11, 18, 18]
+    write_table(ws, header, rows, widths=widths, name="Submissions")
+    return 1
 
 
-def _solver(view: PlanView, book: Workbook) -> None:
-    ws = book.create_sheet("Solver")
-    solver = view.plan.solver
-    if solver is None:
-        return
-    gap = abs(solver.objective - solver.bound) / max(1, abs(solver.objective))
-    facts: list[list[Any]] = [
-        ["status", solver.status],
-        ["objective", solver.objective],
-        ["best bound", solver.bound],
-        ["gap", f"{gap:.2%}"],
-        ["solver time (deterministic s)", solver.seconds],
-        ["version", view.plan.version],
-    ]
-    last = write_table(ws, ["fact", "value"], facts, widths=[30, 16, 12, 12, 70])
-    rows = [
-        [
-            name,
-            solver.costs.get(name, 0),
-            solver.weights.get(name, 0),
-            solver.costs.get(name, 0) * solver.weights.get(name, 0),
-            BY_NAME[name].summary,
-        ]
-        for name in SOFT
-    ]
-    write_table(
-        ws,
-        ["soft rule", "units", "weight", "cost", "one unit is"],
-        rows,
-        first_row=last + 2,
-        widths=[30, 16, 12, 12, 70],
+def _roles(session: SessionView) -> list[tuple[Role, Applicant]]:
+    return (
+        [(Role.MODERATOR, p) for p in session.moderators]
+        + [(Role.SPEAKER, p) for p in session.speakers]
+        + [(Role.RAPPORTEUR, p) for p in session.rapporteurs]
     )
-    ws.freeze_panes = "A2"
+
+
+def _solver(view: PlanView, ws: Worksheet) -> int:
+    """The solver's facts, then each soft rule's units, weight and cost (the objective is their sum)."""
+    plan, solver = view.plan, view.plan.solver
+    generated = plan.generated_at
+    if generated.tzinfo is not None:
+        generated = generated.astimezone(dt.UTC)
+    facts: list[tuple[str, Any]] = [("plan version", plan.version), ("generated at (UTC)", generated)]
+    if solver is not None:
+        facts += [
+            ("status", solver.status),
+            ("objective (total cost)", solver.objective),
+            ("best bound", solver.bound),
+            ("gap", abs(solver.objective - solver.bound) / max(1, abs(solver.objective))),
+            ("solver time (deterministic s)", solver.seconds),
+        ]
+    else:
+        facts.append(("status", "no solver report in this plan"))
+    for row, (label, value) in enumerate(facts, start=1):
+        put(ws, row, 1, label, font=LABEL_FONT)
+        put(ws, row, 2, value).alignment = LEFT  # one column of mixed facts
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
+        if label == "gap":
+            ws.cell(row=row, column=2).number_format = "0.00%"
+    costs = solver.costs if solver else {}
+    weights = solver.weights if solver else {}
+    rows = [
+        [name, units, weights.get(name, 0), units * weights.get(name, 0), BY_NAME[name].summary]
+        for name, units in ((name, costs.get(name, 0)) for name in SOFT)
+    ]
+    first = len(facts) + 2
+    header = ["soft rule", "units", "weight", "cost", "one unit is"]
+    write_table(ws, header, rows, widths=[28, 8, 8, 8, 70], first_row=first, name="SoftRules")
+    return first

@@ -46,6 +46,7 @@ def to_json(view: PlanView) -> str:
                 "start": _iso(s.start),
                 "end": _iso(s.end),
                 "sequence": s.sequence,
+                "fingerprint": plan.placement(s.id).fingerprint,
                 "objectives": list(s.session.objectives),
                 "moderators": [p.id for p in s.moderators],
                 "rapporteurs": [p.id for p in s.rapporteurs],
@@ -71,6 +72,7 @@ def to_json(view: PlanView) -> str:
                 "start": _iso(view.session(a.session).start),
                 "end": _iso(view.session(a.session).end),
                 "sequence": a.sequence,
+                "fingerprint": a.fingerprint,
             }
             for a in plan.assignments
         ],
@@ -129,7 +131,10 @@ def _plan(data: dict[str, Any]) -> Plan:
     time = dt.datetime.fromisoformat
     sessions = data["sessions"]
     placements = tuple(
-        Placement(s["id"], time(s["start"]), time(s["end"]), int(s.get("sequence", 0))) for s in sessions
+        Placement(
+            s["id"], time(s["start"]), time(s["end"]), int(s.get("sequence", 0)), s.get("fingerprint", "")
+        )
+        for s in sessions
     )
     order = tuple(
         RunningItem(
@@ -149,7 +154,13 @@ def _plan(data: dict[str, Any]) -> Plan:
         generated_at=time(data["generated_at"]),
         placements=placements,
         assignments=tuple(
-            Assignment(a["participant"], a["session"], Role(a["role"]), int(a.get("sequence", 0)))
+            Assignment(
+                a["participant"],
+                a["session"],
+                Role(a["role"]),
+                int(a.get("sequence", 0)),
+                a.get("fingerprint", ""),
+            )
             for a in data["assignments"]
         ),
         running_order=order,

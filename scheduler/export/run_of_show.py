@@ -1,4 +1,9 @@
-"""`run-of-show.xlsx`: one printable sheet per session for its moderator."""
+"""`run-of-show.xlsx`: one printable sheet per session for its moderator.
+
+Each sheet: the session's facts (date, event time, tech check, moderators, objectives, languages, speakers' link),
+then the running order with a status drop-down. Printed on A4 landscape, one page wide and at most two pages
+tall (one when a little shrinking avoids a second page), the running order's header repeated on every page.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +16,22 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scheduler.domain import Applicant
-from scheduler.export.cells import put, write_table
+from scheduler.domain import Applicant, Category
+from scheduler.export.cells import (
+    FONT_NAME,
+    LABEL_FONT,
+    estimated_pages,
+    fit_row_heights,
+    header_text,
+    print_setup,
+    put,
+    sheet_name,
+    write_table,
+)
 from scheduler.timeline import person_tz
 from scheduler.views import ItemView, PlanView, SessionView
 
-HEADER = [
+HEADER = (
     "#",
     "start",
     "end",
@@ -30,92 +45,144 @@ HEADER = [
     "speaker's local time",
     "cue",
     "status",
-]
-WIDTHS = [4, 7, 7, 5, 12, 22, 30, 16, 11, 9, 16, 30, 10]
+)
+WIDTHS = (4, 6.5, 6.5, 5, 12, 20, 34, 15, 10.5, 9, 15, 24, 9)
+LABEL_COLUMNS = 4  # the facts' labels span "#" to "min", their values the rest of the width
 STATUSES = ("ready", "on air", "done", "skipped")
-CUES = {
-    "opening": "Welcome; housekeeping (interpretation, raise hand, chat); introduce the theme",
-    "intervention": "Give the floor; 1-minute warning; thank the speaker",
-    "discussion": "Open the floor; take requests in order of raised hands",
-    "report": "Invite the rapporteur to summarise",
-    "closing": "Sum up; thank speakers and interpreters; close",
+PAGES_TALL = 2
+# A sheet a little taller than one page is printed up to this much smaller to fit on one.
+ONE_PAGE_SHRINK = 1.2
+TITLE_FONT = Font(name=FONT_NAME, sz=14, bold=True)
+CATEGORY_LABELS = {
+    Category.MEMBER_STATE: "Member State",
+    Category.OBSERVER: "observer",
+    Category.IGO: "IGO",
+    Category.UN_SYSTEM: "UN system",
+    Category.STAKEHOLDER: "stakeholder",
 }
 
 
 def write_run_of_show(view: PlanView, path: Path) -> None:
+    """One sheet per session, in time order, named after the session."""
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     for session in view.sessions:
-        _sheet(view, session, book.create_sheet(session.id[:31]))
+        _sheet(view, session, book.create_sheet(sheet_name(session.id, book.sheetnames)))
     book.save(path)
 
 
-def _sheet(view: PlanView, session: SessionView, ws: Worksheet) -> None:
+def _facts(view: PlanView, session: SessionView) -> list[tuple[str, str]]:
+    """The labelled facts above the running order."""
     event = view.event
-    objectives = ", ".join(
+    tech = (session.start - dt.timedelta(minutes=event.tech_check_minutes)).astimezone(event.tz)
+    objectives = "; ".join(
         f"{o} {event.objective_titles.get(o, '')}".strip() for o in session.session.objectives
     )
-    tech = session.start - dt.timedelta(minutes=event.tech_check_minutes)
-    facts: list[tuple[str, Any]] = [
-        ("Session", session.session.title),
+    rows = [
         ("Date", f"{session.start:%A %d %B %Y}"),
-        ("Time", f"{session.start:%H:%M}-{session.end:%H:%M} {session.start:%Z} ({event.timezone})"),
+        (
+            "Time",
+            f"{session.start:%H:%M}-{session.end:%H:%M} {session.start:%Z} ({event.timezone}),"
+            f" {session.session.minutes} minutes",
+        ),
         (
             "Tech check",
-            f"{tech:%H:%M} (speakers and moderators join {event.tech_check_minutes} minutes early)",
+            f"{tech:%H:%M} {tech:%Z}: speakers and moderators join {event.tech_check_minutes} minutes early",
         ),
-        ("Moderator(s)", "; ".join(_who(p) for p in session.moderators) or "-"),
-        ("Rapporteur(s)", "; ".join(_who(p) for p in session.rapporteurs) or "-"),
+        ("Moderators", "; ".join(_who(p) for p in session.moderators) or "-"),
+    ]
+    if session.rapporteurs or session.session.rapporteurs:
+        rows.append(("Rapporteurs", "; ".join(_who(p) for p in session.rapporteurs) or "-"))
+    rows += [
         ("Objectives", objectives or "-"),
         ("Languages", ", ".join(event.languages)),
         ("Speaker link", event.speaker_link or "-"),
     ]
-    for row, (label, value) in enumerate(facts, start=1):
-        put(ws, row, 1, label)
-        ws.cell(row=row, column=1).font = Font(bold=True)
-        put(ws, row, 2, value)
-        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(HEADER))
-    first = len(facts) + 2
+    return rows
+
+
+def _sheet(view: PlanView, session: SessionView, ws: Worksheet) -> None:
+    last_column = len(HEADER)
+    put(ws, 1, 1, session.session.title, font=TITLE_FONT)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_column)
+    for row, (label, value) in enumerate(_facts(view, session), start=2):
+        put(ws, row, 1, label, font=LABEL_FONT)
+        cell = put(ws, row, LABEL_COLUMNS + 1, value)
+        if label == "Speaker link" and value.startswith(("https://", "http://")):
+            cell.hyperlink = value
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=LABEL_COLUMNS)
+        ws.merge_cells(start_row=row, start_column=LABEL_COLUMNS + 1, end_row=row, end_column=last_column)
+    first = ws.max_row + 2
     rows = [_row(view, item) for item in session.items]
     last = write_table(ws, HEADER, rows, widths=WIDTHS, first_row=first)
-    status = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True)
+    status = DataValidation(
+        type="list",
+        formula1='"' + ",".join(STATUSES) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Status",
+        error="Choose ready, on air, done or skipped.",
+    )
     ws.add_data_validation(status)
     status.add(f"M{first + 1}:M{max(last, first + 1)}")
-    ws.print_title_rows = f"{first}:{first}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    footer, header = ws.oddFooter, ws.oddHeader
-    assert footer is not None and header is not None
-    footer.center.text = "Page &P of &N"
-    header.center.text = event.title[:80]
+    fit_row_heights(ws)
+    tall = 1 if estimated_pages(ws) <= ONE_PAGE_SHRINK else PAGES_TALL
+    print_setup(ws, first, header=view.event.title, pages_tall=tall)
+    page_header = ws.oddHeader
+    assert page_header is not None
+    page_header.right.text = header_text(f"{session.id}, {session.start:%d %b %Y}")
 
 
 def _who(person: Applicant) -> str:
-    return f"{person.name} ({person.function + ', ' if person.function else ''}{person.organisation})"
+    details = ", ".join(x for x in (person.function, person.organisation) if x)
+    return f"{person.name} ({details})" if details else person.name
 
 
 def _row(view: PlanView, item: ItemView) -> list[Any]:
     person = item.person
-    local = ""
-    if person is not None and item.role is not None:
-        tz = person_tz(view.event, person)
-        start, end = item.start.astimezone(tz), item.end.astimezone(tz)
-        local = f"{start:%H:%M}-{end:%H:%M} {start:%Z}"
     return [
         item.number,
-        item.start.strftime("%H:%M"),
-        item.end.strftime("%H:%M"),
+        item.start.time(),
+        item.end.time(),
         item.minutes,
         item.segment,
         person.name if person else "",
         ", ".join(x for x in (person.function, person.organisation) if x) if person else "",
-        (person.country or person.category.value) if person else "",
+        _delegation(person) if person else "",
         item.role.value if item.role else "",
         person.languages[0] if person and person.languages else "",
-        local,
-        CUES.get(item.segment, ""),
+        _local_time(view, item),
+        _cue(view, item),
         "",
     ]
+
+
+def _delegation(person: Applicant) -> str:
+    if person.country:
+        return person.country
+    if person.category is Category.STAKEHOLDER and person.stakeholder_group:
+        return f"stakeholder: {person.stakeholder_group.replace('_', ' ')}"
+    return CATEGORY_LABELS[person.category]
+
+
+def _local_time(view: PlanView, item: ItemView) -> str:
+    """The item in the person's own time zone, with their date when it differs from the event's."""
+    if item.person is None:
+        return ""
+    tz = person_tz(view.event, item.person)
+    start, end = item.start.astimezone(tz), item.end.astimezone(tz)
+    day = f" ({start:%a %d %b})" if start.date() != item.start.date() else ""
+    return f"{start:%H:%M}-{end:%H:%M} {start:%Z}{day}"
+
+
+def _cue(view: PlanView, item: ItemView) -> str:
+    if item.segment == "opening":
+        return "Welcome; housekeeping (interpretation, raise hand, chat); introduce the theme"
+    if item.segment == "intervention" and item.minutes > 1:
+        warning = (item.end - dt.timedelta(minutes=1)).astimezone(view.event.tz)
+        return f"1-minute warning at {warning:%H:%M}"
+    return {
+        "discussion": "Open the floor; raised hands in order",
+        "report": "Invite the rapporteur to summarise",
+        "closing": "Sum up; thank speakers and interpreters",
+    }.get(item.segment, "")

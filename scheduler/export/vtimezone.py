@@ -140,8 +140,10 @@ def _observance(
     }
     if run[-1].local.year < last:
         rule["UNTIL"] = run[-1].utc.replace(tzinfo=UTC)  # RFC 5545: always UTC in STANDARD and DAYLIGHT
-    day = _nth_weekday(_EPOCH, head.local.month, n, weekday)
-    sub.add("DTSTART", head.local.replace(year=_EPOCH, day=day) if from_epoch else head.local)
+    start = head.local
+    if from_epoch:
+        start = start.replace(year=_EPOCH, day=_nth_weekday(_EPOCH, start.month, n, weekday))
+    sub.add("DTSTART", start)
     sub.add("RRULE", rule)
     return sub
 
@@ -161,10 +163,16 @@ def vtimezone(tzid: str, years: Iterable[int]) -> Timezone:
     initial, transitions = _transitions(tzid, first, last)
     runs = _runs(transitions)
     rules = [_byday(run, runs) for run in runs]
-    # Rules of the first year start in 1970, as Outlook's do, so that they also cover its January. When one
-    # of its transitions fits no rule, the offset before it is stated instead, and everything starts later.
-    opening = [rule for run, rule in zip(runs, rules, strict=True) if run[0].local.year == first]
-    from_epoch = first > _EPOCH and bool(opening) and None not in opening
+    # The rules of the first year start in 1970, as Outlook's do, so that the previous year's last change sets
+    # the offset of January. That needs every change of the first year to be a rule, and the year to end on
+    # the offset it began with; otherwise the offset before the first year is stated and the rules start later.
+    opening = [(run, rule) for run, rule in zip(runs, rules, strict=True) if run[0].local.year == first]
+    from_epoch = (
+        first > _EPOCH
+        and bool(opening)
+        and all(rule is not None for _, rule in opening)
+        and opening[-1][0][0].offset_to == initial[0]
+    )
     component = Timezone()
     component.add("TZID", tzid)
     if not from_epoch:

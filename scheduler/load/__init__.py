@@ -3,34 +3,35 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from scheduler.domain import Event
 from scheduler.load.applicants import MemberState, read_applicants
+from scheduler.load.encoding import decode
 from scheduler.load.event_toml import read_event_toml
-from scheduler.load.problems import InputError, Problem
+from scheduler.load.problems import InputError, Problem, shown
 
 __all__ = ["InputError", "Problem", "load_event"]
 
 
 def load_event(folder: Path | str) -> Event:
-    """Read `event.toml`, the applicants and the optional `objectives.csv` and `member_states.csv` of a folder."""
+    """Read `event.toml`, the applicants and the optional `objectives.csv` and `member_states.csv` of a folder.
+
+    Every file is checked even when another has problems, so that one run lists everything to fix.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(
-            [Problem(str(folder), "no such event folder", "give the folder that holds event.toml")]
+            [Problem(shown(folder, 200), "no such event folder", "give the folder that holds event.toml")]
         )
-    problems: list[Problem] = []
-    objectives = _read_objectives(folder / "objectives.csv", problems)
-    states = _read_member_states(folder / "member_states.csv", problems)
-    spec, toml_problems = read_event_toml(folder / "event.toml", set(objectives) if objectives else None)
-    problems += toml_problems
-    if any(p.file == "event.toml" and p.row is None and "TOML" in p.message for p in toml_problems):
-        raise InputError(problems)
-    applicants, applicant_problems = read_applicants(
-        folder, spec, set(objectives) if objectives else None, states
-    )
-    problems += applicant_problems
+    reference: list[Problem] = []
+    objectives = _read_objectives(folder / "objectives.csv", reference)
+    states = _read_member_states(folder / "member_states.csv", reference)
+    valid_objectives = set(objectives) if objectives else None
+    spec, problems = read_event_toml(folder / "event.toml", valid_objectives)
+    applicants, applicant_problems = read_applicants(folder, spec, valid_objectives, states)
+    problems += reference + applicant_problems
     if problems:
         raise InputError(problems)
     return Event(
@@ -57,24 +58,23 @@ def load_event(folder: Path | str) -> Event:
 
 def _read_objectives(path: Path, problems: list[Problem]) -> dict[int, str]:
     """Objective number -> short label; empty when the event has no objectives.csv (any number is accepted)."""
-    if not path.exists():
-        return {}
+    rows = _read_reference(path, "objective", problems)
     titles: dict[int, str] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for row_number, row in enumerate(csv.DictReader(handle), start=2):
-            try:
-                number = int(row.get("objective") or "")
-            except ValueError:
-                problems.append(
-                    Problem(
-                        path.name,
-                        f"objective {row.get('objective')!r} is not a number",
-                        row=row_number,
-                        column="objective",
-                    )
+    for row_number, row in rows:
+        text = (row.get("objective") or "").strip()
+        if not text.isdigit():
+            problems.append(
+                Problem(
+                    path.name,
+                    f'"{shown(text)}" is not an objective number',
+                    "objectives are whole numbers like 1, 2, 3",
+                    row=row_number,
+                    column="objective",
                 )
-                continue
-            titles[number] = (row.get("short_label") or row.get("title") or f"Objective {number}").strip()
+            )
+            continue
+        number = int(text)
+        titles[number] = (row.get("short_label") or row.get("title") or f"Objective {number}").strip()
     return titles
 
 
@@ -82,16 +82,33 @@ def _read_member_states(path: Path, problems: list[Problem]) -> dict[str, Member
     """The member States that may send delegations, when the event lists them; None accepts any country."""
     if not path.exists():
         return None
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    if not rows or "country" not in rows[0]:
-        problems.append(Problem(path.name, 'needs a "country" column', row=1))
-        return None
     return {
         row["country"].strip(): MemberState(
             row["country"].strip(),
             (row.get("group") or "").strip(),
             (row.get("capital_timezone") or "").strip(),
         )
-        for row in rows
+        for _, row in _read_reference(path, "country", problems)
+        if (row.get("country") or "").strip()
     }
+
+
+def _read_reference(path: Path, key: str, problems: list[Problem]) -> list[tuple[int, dict[str, str]]]:
+    """The numbered rows of a small CSV reference table that must have a `key` column; none if absent."""
+    if not path.exists():
+        return []
+    try:
+        text, complaint, line = decode(path.read_bytes())
+    except OSError as error:
+        problems.append(Problem(path.name, f"cannot be read ({shown(error.strerror)})"))
+        return []
+    if complaint:
+        problems.append(Problem(path.name, complaint, "save it as CSV UTF-8", row=line))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    rows = list(enumerate(reader, start=2))
+    if key not in (reader.fieldnames or []):
+        problems.append(
+            Problem(path.name, f'needs a "{key}" column', f'name the first column "{key}"', row=1)
+        )
+        return []
+    return rows

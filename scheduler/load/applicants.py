@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
+import difflib
 import io
 import re
 import zipfile
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytz
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils.exceptions import InvalidFileException
 
 from scheduler.domain import (
     GENDERS,
@@ -28,8 +29,9 @@ from scheduler.domain import (
     Role,
     Window,
 )
-from scheduler.load.event_toml import EMAIL, SLUG, EventSpec
-from scheduler.load.problems import Problem, did_you_mean
+from scheduler.load.encoding import decode
+from scheduler.load.event_toml import EMAIL, SLUG, SLUG_RULE, EventSpec, timezone_name
+from scheduler.load.problems import BadValue, Problem, did_you_mean, shown
 from scheduler.load.timeparse import covers, parse_date, parse_datetime, parse_windows
 
 COLUMNS = (
@@ -57,7 +59,19 @@ COLUMNS = (
 )
 REQUIRED = ("id", "name", "email", "category", "interests")
 STATUSES = ("active", "withdrawn")
+CATEGORIES = tuple(c.value for c in Category)
+# Words people write for a category, and the category they mean: the closest spelling would mislead.
+CATEGORY_WORDS = {
+    "ngo": "stakeholder",
+    "cso": "stakeholder",
+    "civil_society": "stakeholder",
+    "government": "member_state",
+    "state": "member_state",
+    "un": "un_system",
+    "io": "igo",
+}
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+ITEM = re.compile(r"^\d+$")
 
 
 @dataclass(frozen=True)
@@ -76,23 +90,39 @@ class _Sheet:
     header: list[str]
     rows: list[tuple[int, list[Any]]]
     letters: list[str]  # the column letter (xlsx) or number (csv) of each header position
+    # (row, column index) of cells hidden under a merged range: the merge is reported once, not each cell
+    merged: set[tuple[int, int]] = field(default_factory=set)
 
 
 def read_applicants(
     folder: Path, spec: EventSpec, valid_objectives: set[int] | None, states: dict[str, MemberState] | None
 ) -> tuple[list[Applicant], list[Problem]]:
-    """Read the applicants file of an event folder; every problem is collected, none raised."""
+    """Read the applicants file of an event folder; every problem is collected, none raised.
+
+    The applicants are returned only when no row has a problem; the problems are in row order.
+    """
     table, problems = _read_table(folder)
     if table is None:
         return [], problems
     columns = _columns(table, problems)
-    if columns is None:
-        return [], problems
+    if not table.rows:
+        problems.append(
+            Problem(
+                table.file,
+                "no applicants: there are column names but no rows below them",
+                "fill in one row per person",
+                sheet=table.sheet,
+                row=2,
+            )
+        )
     parser = _RowParser(table, columns, spec, valid_objectives, states)
-    applicants = [a for number, values in table.rows if (a := parser.parse(number, values)) is not None]
+    applicants = [parser.parse(number, values) for number, values in table.rows]
+    parser.report_absent_columns()
+    _cross_checks(parser, [a for a in applicants if a is not None], spec)
     problems += parser.problems
-    problems += _cross_checks(table, applicants, spec, parser.raw_emails)
-    return applicants, problems
+    problems.sort(key=lambda p: p.row or 0)
+    clean = [a for a in applicants if a is not None and a.row not in parser.failed_rows]
+    return clean, problems
 
 
 # --- reading the file ----------------------------------------------------------------------------------------
@@ -108,7 +138,7 @@ def _read_table(folder: Path) -> tuple[_Sheet | None, list[Problem]]:
         Problem(
             "applicants.xlsx",
             "file not found (nor applicants.csv)",
-            f"put the applicants in {xlsx}; `scheduler init` writes a template",
+            "put the applicants, one row per person, in applicants.xlsx or applicants.csv next to event.toml",
         )
     ]
 
@@ -117,37 +147,50 @@ def _read_xlsx(path: Path) -> tuple[_Sheet | None, list[Problem]]:
     file = path.name
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
-        return None, [Problem(file, f"cannot be opened as an Excel workbook ({error})", "save it as .xlsx")]
-    try:
-        sheet = book["applicants"] if "applicants" in book.sheetnames else book.worksheets[0]
-        raw = [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
-    problems = [
-        Problem(
-            file,
-            f"merged cells {ref}: each row needs its own values",
-            "unmerge the cells and fill every row",
-            sheet=sheet.title,
-        )
-        for ref in _merged_ranges(path, sheet.title)
-    ]
+        try:
+            sheet = book["applicants"] if "applicants" in book.sheetnames else book.worksheets[0]
+            raw = [list(row) for row in sheet.iter_rows(values_only=True)]
+        finally:
+            book.close()
+        merged = _merged_ranges(path, sheet.title)
+    except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError, IndexError) as error:
+        return None, [
+            Problem(file, f"cannot be opened as an Excel workbook ({shown(error)})", "save it as .xlsx")
+        ]
+    title = shown(sheet.title)
     if not raw or all(_blank(v) for v in raw[0]):
         return None, [
-            *problems,
             Problem(
                 file,
                 "the sheet is empty: the first row must hold the column names",
-                "copy the header row from the template",
-                sheet=sheet.title,
+                "put the column names (id, name, email, ...) in row 1",
+                sheet=title,
                 row=1,
-            ),
+            )
         ]
     header = [_header_name(v) for v in raw[0]]
-    letters = [get_column_letter(i + 1) for i in range(len(header))]
-    rows = [(i, values) for i, values in enumerate(raw[1:], start=2) if not all(_blank(v) for v in values)]
-    return _Sheet(file, sheet.title, header, rows, letters), problems
+    letters = [get_column_letter(i + 1) for i in range(max(len(header), *(len(r) for r in raw)))]
+    table = _Sheet(file, title, header, [], letters)
+    problems = []
+    for ref in merged:
+        first_col, first_row, last_col, last_row = range_boundaries(ref)
+        assert first_col and first_row and last_col and last_row
+        cells = {(r, c - 1) for r in range(first_row, last_row + 1) for c in range(first_col, last_col + 1)}
+        table.merged |= cells - {(first_row, first_col - 1)}
+        problems.append(
+            Problem(
+                file,
+                f"merged cells {ref}: each row needs its own values",
+                "unmerge the cells and fill in every row",
+                sheet=title,
+                row=first_row,
+                column=_column_label(table, first_col - 1),
+            )
+        )
+    table.rows = [
+        (i, values) for i, values in enumerate(raw[1:], start=2) if not all(_blank(v) for v in values)
+    ]
+    return table, problems
 
 
 def _merged_ranges(path: Path, title: str) -> list[str]:
@@ -169,31 +212,48 @@ def _merged_ranges(path: Path, title: str) -> list[str]:
 
 def _read_csv(path: Path) -> tuple[_Sheet | None, list[Problem]]:
     file = path.name
-    data = path.read_bytes()
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
+        data = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(file, f"cannot be read ({shown(error.strerror)})")]
+    text, complaint, line = decode(data)
+    problems = []
+    if complaint:  # reported once; the file is still read, so that its other problems are found too
+        problems.append(
+            Problem(file, complaint, 'save it as "CSV UTF-8 (comma delimited)", or as .xlsx', row=line)
+        )
+    first = text.split("\n", 1)[0]
+    # Excel writes ";" instead of "," where the comma is the decimal separator; the header tells which.
+    delimiter = max(",;\t", key=first.count) if any(d in first for d in ",;\t") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        raw = list(reader)
+    except csv.Error as error:  # e.g. a quote left open, which swallows the rest of the file into one cell
         return None, [
+            *problems,
             Problem(
                 file,
-                f"not UTF-8 text (byte 0x{data[error.start]:02x} at line {line}); the file looks like a legacy "
-                "encoding such as Windows-1252",
-                'save it as "CSV UTF-8 (comma delimited)", or as .xlsx',
-                row=line,
-            )
+                f"cannot be read as CSV ({shown(error)})",
+                "a quote is probably left open on this line or above it",
+                row=reader.line_num,
+            ),
         ]
-    dialect: type[csv.Dialect] | csv.Dialect = csv.excel
-    with contextlib.suppress(csv.Error):
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    raw = list(csv.reader(io.StringIO(text, newline=""), dialect))
     if not raw or all(_blank(v) for v in raw[0]):
-        return None, [Problem(file, "the file is empty: the first line must hold the column names", row=1)]
+        return None, [
+            *problems,
+            Problem(
+                file,
+                "the file is empty: the first line must hold the column names",
+                "put the column names (id, name, email, ...) in line 1",
+                row=1,
+            ),
+        ]
     header = [_header_name(v) for v in raw[0]]
     rows = [
         (i, list(values)) for i, values in enumerate(raw[1:], start=2) if not all(_blank(v) for v in values)
     ]
-    return _Sheet(file, "", header, rows, [str(i + 1) for i in range(len(header))]), []
+    width = max(len(r) for r in raw)
+    return _Sheet(file, "", header, rows, [str(i + 1) for i in range(width)]), problems
 
 
 def _header_name(value: Any) -> str:
@@ -204,34 +264,43 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _columns(table: _Sheet, problems: list[Problem]) -> dict[str, int] | None:
-    """Position of each contract column; problems for missing and duplicated ones."""
+def _column_label(table: _Sheet, index: int) -> str:
+    """`D (email)`: the column's letter or number, and its name when it has one."""
+    letter = table.letters[index] if index < len(table.letters) else str(index + 1)
+    name = table.header[index] if index < len(table.header) else ""
+    return f"{letter} ({shown(name, 30)})" if name else letter
+
+
+def _columns(table: _Sheet, problems: list[Problem]) -> dict[str, int]:
+    """Position of each column by name; problems for missing, misspelt and duplicated contract columns."""
+
+    def problem(message: str, hint: str, index: int | None = None) -> None:
+        column = table.letters[index] if index is not None else ""
+        problems.append(Problem(table.file, message, hint, sheet=table.sheet, row=1, column=column))
+
     positions: dict[str, int] = {}
     for i, name in enumerate(table.header):
         if not name:
             continue
         if name in positions:
-            problems.append(
-                Problem(
-                    table.file,
-                    f'column "{name}" appears twice ({table.letters[positions[name]]} '
-                    f"and {table.letters[i]})",
-                    "delete or rename one of them",
-                    column=table.letters[i],
-                    sheet=table.sheet,
-                    row=1,
-                )
+            problem(
+                f'column "{shown(name)}" appears twice ({table.letters[positions[name]]} and {table.letters[i]})',
+                "delete or rename one of them",
+                i,
             )
         else:
             positions[name] = i
-    unknown = [n for n in positions if n not in COLUMNS]
+    # Other columns are allowed, but one that is nearly the name of an absent contract column is a typo.
+    absent = [c for c in COLUMNS if c not in positions]
+    explained = set()
+    for name, i in positions.items():
+        close = difflib.get_close_matches(name, absent, n=1, cutoff=0.75) if name not in COLUMNS else []
+        if close:
+            problem(f'unknown column "{shown(name)}"', f'did you mean "{close[0]}"?', i)
+            explained.add(close[0])
     for name in REQUIRED:
-        if name not in positions:
-            near = did_you_mean(name, unknown, cutoff=0.7) if unknown else ""
-            hint = f"a column is named differently: {near}" if near.startswith("did") else "add the column"
-            problems.append(Problem(table.file, f'missing column "{name}"', hint, sheet=table.sheet, row=1))
-    if any(name not in positions for name in REQUIRED):
-        return None
+        if name not in positions and name not in explained:
+            problem(f'missing column "{name}"', f'add a column named "{name}"')
     return positions
 
 
@@ -239,6 +308,8 @@ def _columns(table: _Sheet, problems: list[Problem]) -> dict[str, int] | None:
 
 
 class _RowParser:
+    """Parses rows one by one, collecting a problem for each cell that cannot be used."""
+
     def __init__(
         self,
         table: _Sheet,
@@ -252,17 +323,31 @@ class _RowParser:
         self.spec = spec
         self.valid_objectives = valid_objectives
         self.states = states
-        self.sessions = {s.id for s in spec.sessions}
         self.problems: list[Problem] = []
-        self.raw_emails: dict[str, str] = {}
+        self.failed_rows: set[int] = set()
+        self.bad_cells: set[tuple[int, str]] = set()  # (row, column) of cells with a problem
+        self.absent_needed: dict[str, list[int]] = defaultdict(list)  # absent column -> rows that need it
+        self.first_id: dict[str, tuple[str, int]] = {}  # lower-case id -> (id, row)
+        self.first_email: dict[
+            str, tuple[str, int]
+        ] = {}  # lower-case e-mail -> (id, row) of an active person
         self._row = 0
 
-    def problem(self, column: str, message: str, hint: str = "") -> None:
-        letter = self.table.letters[self.columns[column]] if column in self.columns else ""
-        label = f"{letter} ({column})" if letter else column
+    def problem(self, column: str, message: str, hint: str = "", *, row: int | None = None) -> None:
+        row = row or self._row
+        self.failed_rows.add(row)
+        self.bad_cells.add((row, column))
+        index = self.columns.get(column)
+        if index is not None and (row, index) in self.table.merged:
+            return  # a cell hidden by merged cells: the merge is the problem, reported once
+        label = _column_label(self.table, index) if index is not None else column
         self.problems.append(
-            Problem(self.table.file, message, hint, sheet=self.table.sheet, row=self._row, column=label)
+            Problem(self.table.file, message, hint, sheet=self.table.sheet, row=row, column=label)
         )
+
+    def ok(self, row: int, *columns: str) -> bool:
+        """Whether the cells of these columns in a row were read without a problem."""
+        return not any((row, c) in self.bad_cells for c in columns)
 
     def cell(self, values: list[Any], column: str) -> Any:
         index = self.columns.get(column)
@@ -282,6 +367,16 @@ class _RowParser:
             value = int(value)
         return str(value)
 
+    def required(self, values: list[Any], column: str, message: str, hint: str = "") -> str:
+        """The text of a cell that must be filled in; a problem when it is blank (once per file if absent)."""
+        text = self.text(values, column)
+        if not text:
+            if column in self.columns:
+                self.problem(column, message, hint)
+            else:
+                self.absent_needed[column].append(self._row)
+        return text
+
     def field(
         self, values: list[Any], column: str, convert: Callable[[Any], Any], default: Any = None
     ) -> Any:
@@ -291,67 +386,49 @@ class _RowParser:
         try:
             return convert(value)
         except ValueError as error:
-            self.problem(column, str(error))
+            self.problem(column, str(error), getattr(error, "hint", ""))
             return default
 
     def parse(self, number: int, values: list[Any]) -> Applicant | None:
+        """The applicant of one row; None when its category is unknown. Problems go to `self.problems`."""
         self._row = number
-        before = len(self.problems)
-        pid = self.text(values, "id")
-        if not pid:
-            self.problem("id", "missing id", "give every person a unique id such as P001")
-        elif not SLUG.match(pid) or pid in {".", ".."}:
+        pid = self.required(values, "id", "missing id", "give every person a unique id such as P001")
+        if pid and not SLUG.match(pid):
+            self.problem("id", f'"{shown(pid)}" is not a safe id: it becomes part of file names', SLUG_RULE)
+        name = self.required(values, "name", "missing name")
+        email = self.required(values, "email", "missing e-mail", "write it like name@example.org")
+        if email and not EMAIL.match(email):
             self.problem(
-                "id",
-                f'"{_short(pid)}" is not a safe id',
-                'use letters, digits, "-", "_" or "." '
-                '(at most 64 characters, no spaces or "/"): it becomes part of file names',
+                "email", f'"{shown(email)}" is not an e-mail address', "write it like name@example.org"
             )
-        name = self.text(values, "name")
-        if not name:
-            self.problem("name", "missing name")
-        email = self.text(values, "email")
-        if not EMAIL.match(email):
-            self.problem(
-                "email",
-                f'"{_short(email)}" is not an e-mail address' if email else "missing e-mail",
-                "write it as name@example.org",
-            )
-        else:
-            self.raw_emails[pid] = email
-        category = self.field(values, "category", _enum(Category))
+        self._check_unique(pid, email, self.text(values, "status").lower() == "withdrawn")
+        category = self.field(values, "category", _one_of(CATEGORIES, "category", CATEGORY_WORDS))
         if category is None and self.cell(values, "category") is None:
-            self.problem("category", "missing category", "one of: " + ", ".join(c.value for c in Category))
+            self.required(values, "category", "missing category", _listing(CATEGORIES))
+        category = Category(category) if category else None
         country = self.text(values, "country")
-        state = self._country(country, category)
-        subregion = self.text(values, "subregion") or (state.group if state else "")
-        group = self.field(values, "stakeholder_group", _one_of(STAKEHOLDER_GROUPS), "")
-        if category is Category.STAKEHOLDER and not group and self.cell(values, "stakeholder_group") is None:
-            self.problem(
+        state = self._country(values, country, category)
+        group = self.field(values, "stakeholder_group", _one_of(STAKEHOLDER_GROUPS, "stakeholder group"), "")
+        if category is Category.STAKEHOLDER and self.cell(values, "stakeholder_group") is None:
+            self.required(
+                values,
                 "stakeholder_group",
                 "missing stakeholder group for a stakeholder",
-                "one of: " + ", ".join(STAKEHOLDER_GROUPS),
+                _listing(STAKEHOLDER_GROUPS),
             )
-        gender = self.field(values, "gender", _one_of(GENDERS), "")
-        level = self.field(values, "level", _one_of(LEVELS), "other")
-        timezone = self.field(values, "timezone", _timezone, "") or (state.timezone if state else "")
+        gender = self.field(values, "gender", _one_of(GENDERS, "gender"), "")
+        level = self.field(values, "level", _one_of(LEVELS, "level"), "other")
+        timezone = self.field(values, "timezone", timezone_name, "") or (state.timezone if state else "")
         available = self.field(values, "available", lambda v: parse_windows(str(v)), ())
         languages = self.field(values, "languages", _languages, ())
-        interests = self.field(values, "interests", self._interests, ())
-        objectives = self.field(values, "objectives", self._objectives, ())
+        interests = self._interests(values)
+        objectives = self._objectives(values)
         submission_date = self.field(values, "submission_date", parse_date)
         words = self.field(values, "submission_words", _count)
-        fixed = self.field(values, "fixed", self._fixed, ())
-        status = self.field(values, "status", _one_of(STATUSES), "active")
+        fixed = tuple(dict.fromkeys(self._pairs(values, "fixed")))
+        status = self.field(values, "status", _one_of(STATUSES, "status"), "active")
         registered_at = self.field(values, "registered_at", parse_datetime)
-        if len(self.problems) > before or category is None:
-            return None
-        if status == "withdrawn" and fixed:
-            self.problem(
-                "fixed",
-                f"{pid} is withdrawn but has a fixed assignment ({', '.join(f'{s}:{r}' for s, r in fixed)})",
-                "clear the fixed cell or set status to active",
-            )
+        if category is None:
             return None
         return Applicant(
             id=pid,
@@ -361,7 +438,7 @@ class _RowParser:
             organisation=self.text(values, "organisation"),
             function=self.text(values, "function"),
             country=country,
-            subregion=subregion,
+            subregion=self.text(values, "subregion") or (state.group if state else ""),
             stakeholder_group=group,
             gender=gender,
             level=level,
@@ -378,73 +455,128 @@ class _RowParser:
             row=number,
         )
 
-    def _country(self, country: str, category: Category | None) -> MemberState | None:
-        if self.states is None:
-            return None
-        if country and country in self.states:
-            return self.states[country]
-        if category is Category.MEMBER_STATE:
-            if not country:
-                self.problem("country", "missing country for a member State")
-            else:
+    def _check_unique(self, pid: str, email: str, withdrawn: bool) -> None:
+        if pid and self.ok(self._row, "id"):
+            first = self.first_id.setdefault(pid.lower(), (pid, self._row))
+            if first[1] != self._row and first[0] == pid:
                 self.problem(
-                    "country",
-                    f'"{_short(country)}" is not in member_states.csv',
-                    did_you_mean(country, self.states),
+                    "id",
+                    f'duplicate id "{shown(pid)}" (also on row {first[1]})',
+                    "ids must be unique and stay the same across re-plans",
                 )
+            elif first[1] != self._row:
+                self.problem(
+                    "id",
+                    f'id "{shown(pid)}" differs from "{shown(first[0])}" (row {first[1]}) only in capitals',
+                    "ids become file names, where capitals may not count: make them differ",
+                )
+        if email and self.ok(self._row, "email") and not withdrawn:  # a withdrawn row may share an address
+            other = self.first_email.setdefault(email.lower(), (pid, self._row))
+            if other[1] != self._row:
+                self.problem(
+                    "email",
+                    f"e-mail {shown(email)} is also used by {shown(other[0]) or 'another person'} "
+                    f"(row {other[1]})",
+                    "one row per person: merge the two rows",
+                )
+
+    def _country(self, values: list[Any], country: str, category: Category | None) -> MemberState | None:
+        if self.states is not None and country in self.states:
+            return self.states[country]
+        if category is not Category.MEMBER_STATE:
+            return None
+        if not country:
+            self.required(values, "country", "missing country for a member State", "write the country's name")
+        elif self.states is not None:
+            self.problem(
+                "country",
+                f'"{shown(country)}" is not in member_states.csv',
+                did_you_mean(country, self.states),
+            )
         return None
+
+    def _pairs(self, values: list[Any], column: str) -> list[tuple[str, Role]]:
+        """The `SESSION:ROLE` items of a cell; a problem for each item that is not one."""
+        pairs = []
+        for item in _items(self.cell(values, column)):
+            try:
+                pairs.append(self._session_role(item))
+            except BadValue as error:
+                self.problem(column, str(error), error.hint)
+        return pairs
 
     def _session_role(self, item: str) -> tuple[str, Role]:
         if ":" not in item:
-            raise ValueError(f'"{_short(item)}" is not SESSION:ROLE (e.g. RT2:speaker)')
+            raise BadValue(f'"{shown(item)}" is not SESSION:ROLE', "write it like RT2:speaker")
         session, role = (part.strip() for part in item.split(":", 1))
-        if session not in self.sessions:
-            raise ValueError(
-                f'unknown session "{_short(session)}" in "{_short(item)}" '
-                f"({did_you_mean(session, self.sessions)})"
+        # Sessions with their own problems in event.toml are known; when event.toml is unreadable, any is.
+        if self.spec.declared is not None and session not in self.spec.declared:
+            raise BadValue(
+                f'unknown session "{shown(session)}" in "{shown(item)}"',
+                did_you_mean(session, self.spec.declared),
             )
         roles = [r.value for r in Role]
         if role.lower() not in roles:
-            raise ValueError(
-                f'unknown role "{_short(role)}" in "{_short(item)}" ({did_you_mean(role, roles)})'
+            raise BadValue(
+                f'unknown role "{shown(role)}" in "{shown(item)}"', did_you_mean(role.lower(), roles)
             )
         return session, Role(role.lower())
 
-    def _interests(self, value: Any) -> tuple[Interest, ...]:
+    def _interests(self, values: list[Any]) -> tuple[Interest, ...]:
         interests: list[Interest] = []
-        for item in _items(value):
-            session, role = self._session_role(item)
+        for session, role in self._pairs(values, "interests"):
             if any(i.session == session and i.role is role for i in interests):
-                raise ValueError(f'"{item}" is listed twice')
-            interests.append(Interest(session, role, len(interests) + 1))
+                self.problem("interests", f'"{session}:{role}" is listed twice', "list each wish once")
+            else:
+                interests.append(Interest(session, role, len(interests) + 1))
         return tuple(interests)
 
-    def _fixed(self, value: Any) -> tuple[tuple[str, Role], ...]:
-        return tuple(dict.fromkeys(self._session_role(item) for item in _items(value)))
+    def _objectives(self, values: list[Any]) -> tuple[int, ...]:
+        numbers = set()
+        for item in _items(self.cell(values, "objectives")):
+            if not ITEM.match(item):
+                self.problem(
+                    "objectives",
+                    f'"{shown(item)}" is not an objective number',
+                    "write numbers like 4; 11; 13",
+                )
+                continue
+            number = int(item)
+            valid = self.valid_objectives
+            if valid and number not in valid:
+                self.problem(
+                    "objectives",
+                    f"objective {number} is not in objectives.csv",
+                    f"valid objectives are {min(valid)}-{max(valid)}",
+                )
+            elif number < 1:
+                self.problem(
+                    "objectives", f"objective {number} is not a valid number", "objectives count from 1"
+                )
+            else:
+                numbers.add(number)
+        return tuple(sorted(numbers))
 
-    def _objectives(self, value: Any) -> tuple[int, ...]:
-        numbers = []
-        for item in _items(value):
-            try:
-                number = int(float(item))
-            except ValueError:
-                raise ValueError(f'"{_short(item)}" is not an objective number') from None
-            if self.valid_objectives is not None and number not in self.valid_objectives:
-                low, high = min(self.valid_objectives), max(self.valid_objectives)
-                raise ValueError(f"objective {number} is outside {low}-{high}")
-            if number < 1:
-                raise ValueError(f"objective {number} must be a positive number")
-            numbers.append(number)
-        return tuple(sorted(set(numbers)))
-
-
-def _short(text: str, limit: int = 60) -> str:
-    """Echo user text in messages without flooding the terminal or carrying control characters."""
-    clean = "".join(ch if ch.isprintable() else " " for ch in text)
-    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
+    def report_absent_columns(self) -> None:
+        """One problem per absent column that some rows need (a missing required column is already reported)."""
+        for column, rows in self.absent_needed.items():
+            if column in REQUIRED:
+                continue
+            listed = ", ".join(map(str, rows[:5])) + (", ..." if len(rows) > 5 else "")
+            self.problems.append(
+                Problem(
+                    self.table.file,
+                    f'missing column "{column}", needed on rows {listed}',
+                    f'add a column named "{column}"',
+                    sheet=self.table.sheet,
+                    row=1,
+                )
+            )
 
 
 def _items(value: Any) -> Iterator[str]:
+    if value is None:
+        return
     if isinstance(value, int | float) and not isinstance(value, bool):
         value = str(int(value)) if float(value).is_integer() else str(value)
     for item in re.split(r"[;,\n]", str(value)):
@@ -452,42 +584,29 @@ def _items(value: Any) -> Iterator[str]:
             yield item.strip()
 
 
-def _enum(enum: Any) -> Callable[[Any], Any]:
-    valid = [e.value for e in enum]
-
-    def convert(value: Any) -> Any:
-        text = str(value).strip().lower()
-        if text not in valid:
-            raise ValueError(f'unknown value "{_short(str(value))}" ({did_you_mean(text, valid)})')
-        return enum(text)
-
-    return convert
+def _listing(valid: tuple[str, ...]) -> str:
+    return "expected one of: " + ", ".join(v for v in valid if v)
 
 
-def _one_of(valid: tuple[str, ...]) -> Callable[[Any], str]:
+def _one_of(
+    valid: tuple[str, ...], noun: str, synonyms: dict[str, str] | None = None
+) -> Callable[[Any], str]:
     def convert(value: Any) -> str:
         text = str(value).strip().lower()
         if text not in valid:
-            raise ValueError(
-                f'unknown value "{_short(str(value))}" ({did_you_mean(text, [v for v in valid if v])})'
-            )
+            meant = (synonyms or {}).get(text.replace(" ", "_"))
+            hint = f'did you mean "{meant}"?' if meant else did_you_mean(text, [v for v in valid if v])
+            raise BadValue(f'unknown {noun} "{shown(value)}"', hint)
         return text
 
     return convert
-
-
-def _timezone(value: Any) -> str:
-    text = str(value).strip()
-    if text not in pytz.all_timezones_set:
-        raise ValueError(f'unknown time zone "{_short(text)}" ({did_you_mean(text, pytz.all_timezones)})')
-    return text
 
 
 def _languages(value: Any) -> tuple[str, ...]:
     codes = tuple(item.lower() for item in _items(value))
     for code in codes:
         if not LANGUAGE.match(code):
-            raise ValueError(f'"{_short(code)}" is not a language code like en, fr or ru')
+            raise BadValue(f'"{shown(code)}" is not a language code', "write codes like en; fr; ru")
     return codes
 
 
@@ -497,78 +616,78 @@ def _count(value: Any) -> int:
     if isinstance(value, str) and value.strip().replace(",", "").isdigit():
         value = int(value.strip().replace(",", ""))
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ValueError(f'"{value}" is not a number of words')
+        raise BadValue(f'"{shown(value)}" is not a number of words', "write a whole number like 1200")
     return value
 
 
 # --- checks across rows --------------------------------------------------------------------------------------
 
 
-def _cross_checks(
-    table: _Sheet, applicants: list[Applicant], spec: EventSpec, emails: dict[str, str]
-) -> list[Problem]:
-    problems: list[Problem] = []
+def _cross_checks(parser: _RowParser, applicants: list[Applicant], spec: EventSpec) -> None:
+    """Fixed assignments against the sessions: who is fixed, whether they may be, and how many per role."""
+    sessions = {s.id: s for s in spec.sessions}
+    fixed_rows: dict[tuple[str, Role], list[int]] = defaultdict(list)
+    for applicant in applicants:
+        if not applicant.fixed:
+            continue
+        if applicant.withdrawn:
+            pairs = ", ".join(f"{s}:{r}" for s, r in applicant.fixed)
+            parser.problem(
+                "fixed",
+                f"{applicant.id or 'this person'} is withdrawn but has a fixed assignment ({pairs})",
+                "clear the fixed cell or set status to active",
+                row=applicant.row,
+            )
+            continue
+        for session_id, role in applicant.fixed:
+            session = sessions.get(session_id)
+            if session is None:  # not a usable session: its own problem is reported in event.toml
+                continue
+            fixed_rows[session_id, role].append(applicant.row)
+            if parser.ok(applicant.row, "category", "level"):
+                _check_eligible(parser, applicant, session_id, role, spec)
+        if parser.ok(applicant.row, "timezone", "available") and spec.timezone:
+            _check_fixed_availability(parser, applicant, spec)
+    for (session_id, role), rows in sorted(fixed_rows.items()):
+        high = sessions[session_id].role_count(role)[1]
+        if len(rows) > high:
+            listed = ", ".join(map(str, rows))
+            parser.problem(
+                "fixed",
+                f"{len(rows)} people are fixed as {role} of {session_id} (rows {listed}), "
+                f"but it has {high} such role{'s' if high != 1 else ''}",
+                "remove some fixed assignments, or add roles to the session",
+                row=rows[high],
+            )
 
-    def at(applicant: Applicant, column: str, message: str, hint: str = "") -> None:
-        problems.append(
-            Problem(table.file, message, hint, sheet=table.sheet, row=applicant.row, column=column)
+
+def _check_eligible(
+    parser: _RowParser, applicant: Applicant, session_id: str, role: Role, spec: EventSpec
+) -> None:
+    session = next(s for s in spec.sessions if s.id == session_id)
+    reason = ""
+    if applicant.category not in session.eligible:
+        reason = f"category {applicant.category} is not eligible there"
+    elif (
+        role is Role.SPEAKER
+        and session.min_level is not None
+        and applicant.category in (Category.MEMBER_STATE, Category.OBSERVER)
+        and applicant.level_rank > LEVELS.index(session.min_level)
+    ):
+        reason = f"level {applicant.level} is below its minimum level {session.min_level}"
+    if reason:
+        parser.problem(
+            "fixed",
+            f"{applicant.id} is fixed as {role} of {session_id}, but {reason}",
+            "change the fixed cell or the session's eligible or min_level",
+            row=applicant.row,
         )
 
-    first_row: dict[str, Applicant] = {}
-    first_email: dict[str, Applicant] = {}
-    for applicant in applicants:
-        if applicant.id in first_row:
-            at(
-                applicant,
-                "id",
-                f'duplicate id "{applicant.id}" (first on row {first_row[applicant.id].row})',
-                "ids must be unique and stay the same across re-plans",
-            )
-        first_row.setdefault(applicant.id, applicant)
-        email = applicant.email.lower()
-        if email in first_email and not applicant.withdrawn and not first_email[email].withdrawn:
-            at(
-                applicant,
-                "email",
-                f"e-mail {applicant.email} is also used by {first_email[email].id} "
-                f"(row {first_email[email].row})",
-                "one row per person: merge the two rows",
-            )
-        first_email.setdefault(email, applicant)
-    sessions = {s.id: s for s in spec.sessions}
-    fixed_counts: Counter[tuple[str, Role]] = Counter()
-    for applicant in applicants:
-        for session_id, role in applicant.fixed:
-            fixed_counts[session_id, role] += 1
-            session = sessions[session_id]
-            if applicant.category not in session.eligible:
-                at(
-                    applicant,
-                    "fixed",
-                    f"{applicant.id} is fixed as {role} of {session_id}, but category "
-                    f"{applicant.category} is not eligible there",
-                    "change the fixed cell or the session's eligible",
-                )
-        _check_fixed_availability(applicant, spec, at)
-    for (session_id, role), count in sorted(fixed_counts.items()):
-        high = sessions[session_id].role_count(role)[1]
-        if count > high:
-            problems.append(
-                Problem(
-                    table.file,
-                    f"{count} people are fixed as {role} of {session_id}, which has {high} such role(s)",
-                    "remove some fixed assignments",
-                    sheet=table.sheet,
-                    column="fixed",
-                )
-            )
-    return problems
 
-
-def _check_fixed_availability(applicant: Applicant, spec: EventSpec, at: Callable[..., None]) -> None:
+def _check_fixed_availability(parser: _RowParser, applicant: Applicant, spec: EventSpec) -> None:
     for session_id, role in applicant.fixed:
-        session = next(s for s in spec.sessions if s.id == session_id)
-        if not session.is_fixed or not applicant.available:
+        session = next((s for s in spec.sessions if s.id == session_id), None)
+        if session is None or not session.is_fixed or not applicant.available:
             continue
         assert session.date is not None and session.start is not None
         event_tz = pytz.timezone(spec.timezone)
@@ -577,13 +696,13 @@ def _check_fixed_availability(applicant: Applicant, spec: EventSpec, at: Callabl
         local_tz = pytz.timezone(applicant.timezone or spec.timezone)
         local_start, local_end = start.astimezone(local_tz), end.astimezone(local_tz)
         if not covers(applicant.available, local_start, local_end):
-            windows = "; ".join(str(w) for w in applicant.available)
-            at(
-                applicant,
+            parser.problem(
                 "fixed",
                 f"{applicant.id} is fixed as {role} of {session_id} "
-                f"({local_start:%H:%M}-{local_end:%H:%M} their time), outside their availability {windows}",
+                f"({local_start:%H:%M}-{local_end:%H:%M} their time), outside their availability "
+                f"{window_text(applicant.available)}",
                 "widen the available cell or remove the fixed assignment",
+                row=applicant.row,
             )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 import tomllib
 from collections.abc import Callable
@@ -14,11 +13,14 @@ from typing import Any
 import pytz
 
 from scheduler.domain import LEVELS, Break, Category, Day, Rules, Segments, Session, SessionKind
-from scheduler.load.problems import Problem, did_you_mean
+from scheduler.load.encoding import decode
+from scheduler.load.problems import BadValue, Problem, did_you_mean, shown
 from scheduler.load.timeparse import parse_date, parse_time
 
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+SLUG_RULE = 'use letters, digits, "-", "_" or "." (at most 64 characters, no spaces or "/")'
+# A pragmatic address check: one "@", no spaces or separators, a domain of dot-separated labels.
+EMAIL = re.compile(r"^[^@\s<>\"(),;:\[\]]+@[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+$")
 
 EVENT_KEYS = {
     "id",
@@ -57,6 +59,7 @@ SESSION_KEYS = {
 }
 SEGMENT_KEYS = {"opening", "intervention", "discussion", "closing", "report"}
 RULE_KEYS = {f.name for f in fields(Rules)}
+UNCHECKED = "the sessions named in the applicants are checked once this is fixed"
 
 
 @dataclass
@@ -65,7 +68,7 @@ class EventSpec:
 
     id: str = ""
     title: str = ""
-    timezone: str = "UTC"
+    timezone: str = ""  # empty when missing or invalid: nothing that depends on it is checked
     organiser_name: str = ""
     organiser_email: str = ""
     uid_domain: str = ""
@@ -79,6 +82,9 @@ class EventSpec:
     breaks: list[Break] = field(default_factory=list)
     sessions: list[Session] = field(default_factory=list)
     rules: Rules = field(default_factory=Rules)
+    # Every session id written in the file, including those of sessions with problems: naming one is no error.
+    # None when the sessions could not be read at all (no file, not TOML, no [[sessions]]): any name is accepted.
+    declared: set[str] | None = None
 
 
 def key_lines(text: str) -> dict[str, int]:
@@ -92,13 +98,15 @@ def key_lines(text: str) -> dict[str, int]:
     prefix = ""
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
-        if line.startswith("[["):
-            name = line.strip("[] ")
+        header = re.match(r"^(\[\[?)\s*([^\]]+?)\s*\]", line)
+        if header and header[1] == "[[":
+            name = header[2]
             counts[name] = counts.get(name, 0) + 1
             prefix = f"{name}.{counts[name]}"
             lines.setdefault(prefix, number)
-        elif line.startswith("["):
-            prefix = line.strip("[] ")
+            lines.setdefault(name, number)
+        elif header:
+            prefix = header[2]
             lines.setdefault(prefix, number)
         elif "=" in line and not line.startswith("#"):
             key = line.split("=", 1)[0].strip().strip('"')
@@ -113,6 +121,7 @@ class _Reader:
         self.file = file
         self.lines = key_lines(text)
         self.problems: list[Problem] = []
+        self.misspelt: set[str] = set()  # paths of keys whose typo was reported: not reported missing too
 
     def problem(self, path: str, message: str, hint: str = "") -> None:
         line = self.lines.get(path)
@@ -124,7 +133,11 @@ class _Reader:
         for key in table:
             if key not in allowed:
                 where = f"{path}.{key}" if path else key
-                self.problem(where, f'unknown key "{key}"', did_you_mean(key, allowed))
+                hint = did_you_mean(key, allowed)
+                self.problem(where, f'unknown key "{shown(key)}"', hint)
+                if hint.startswith("did you mean"):
+                    meant = hint.split('"')[1]
+                    self.misspelt.add(f"{path}.{meant}" if path else meant)
 
     def get(
         self,
@@ -138,13 +151,13 @@ class _Reader:
     ) -> Any:
         where = f"{path}.{key}"
         if key not in table:
-            if required:
+            if required and where not in self.misspelt:
                 self.problem(path, f'missing key "{key}"', f"add `{key} = ...` to [{_display(path)}]")
             return default
         try:
             return convert(table[key])
         except (ValueError, TypeError) as error:
-            self.problem(where, str(error))
+            self.problem(where, str(error), getattr(error, "hint", ""))
             return default
 
 
@@ -153,18 +166,36 @@ def _display(path: str) -> str:
     return re.sub(r"\.(\d+)(?=\.|$)", r"[\1]", path)
 
 
+def _found(value: Any) -> str:
+    """A TOML value as it may be echoed, written the TOML way and shortened."""
+    return shown(_as_toml(value))
+
+
+def _as_toml(value: Any) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return "[" + ", ".join(_as_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_as_toml(v)}" for k, v in value.items()) + " }"
+    return str(value)
+
+
 def _text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"expected non-empty text, found {value!r}")
+        raise BadValue(f"expected text in quotes, found {_found(value)}")
     return value.strip()
 
 
 def _int(minimum: int) -> Callable[[Any], int]:
     def convert(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"expected a whole number, found {value!r}")
+            hint = "write the number without quotes" if isinstance(value, str) else ""
+            raise BadValue(f"expected a whole number, found {_found(value)}", hint)
         if value < minimum:
-            raise ValueError(f"expected a number of at least {minimum}, found {value}")
+            raise BadValue(f"expected a number of at least {minimum}, found {value}")
         return value
 
     return convert
@@ -172,24 +203,23 @@ def _int(minimum: int) -> Callable[[Any], int]:
 
 def _slug(value: Any) -> str:
     text = _text(value)
-    if not SLUG.match(text) or text in {".", ".."}:
-        raise ValueError(
-            f'"{text}" is not a valid id: use letters, digits, "-", "_" or "." (at most 64, no spaces or "/")'
-        )
+    if not SLUG.match(text):
+        raise BadValue(f'"{shown(text)}" is not a valid id', SLUG_RULE)
     return text
 
 
 def _email(value: Any) -> str:
     text = _text(value)
     if not EMAIL.match(text):
-        raise ValueError(f'"{text}" is not an e-mail address')
+        raise BadValue(f'"{shown(text)}" is not an e-mail address', "write it like name@example.org")
     return text
 
 
-def _timezone(value: Any) -> str:
-    text = _text(value)
+def timezone_name(value: Any) -> str:
+    """An IANA time zone name such as Europe/Zurich; BadValue with the closest name otherwise."""
+    text = str(value).strip()
     if text not in pytz.all_timezones_set:
-        raise ValueError(f'unknown time zone "{text}" ({did_you_mean(text, pytz.all_timezones)})')
+        raise BadValue(f'unknown time zone "{shown(text)}"', did_you_mean(text, pytz.all_timezones))
     return text
 
 
@@ -197,44 +227,50 @@ def _strings(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ValueError(f'expected a list of texts like ["a", "b"], found {value!r}')
+        raise BadValue(f'expected a list of texts like ["a", "b"], found {_found(value)}')
     return tuple(v.strip() for v in value)
 
 
-def _ints(value: Any) -> tuple[int, ...]:
+def _objective_numbers(value: Any) -> tuple[int, ...]:
     if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-        raise ValueError(f"expected a list of whole numbers like [2, 5, 6], found {value!r}")
+        raise BadValue(
+            f"expected a list of objective numbers, found {_found(value)}", "write it like [2, 5, 6]"
+        )
     return tuple(value)
 
 
 def read_event_toml(path: Path, valid_objectives: set[int] | None) -> tuple[EventSpec, list[Problem]]:
     """Read and check event.toml; every problem is collected, none raised."""
     file = path.name
+    unread = EventSpec()
     try:
-        text = path.read_text(encoding="utf-8")
+        text, complaint, line = decode(path.read_bytes())
     except FileNotFoundError:
-        return EventSpec(), [
-            Problem(file, "file not found", f"create it, e.g. with `scheduler init {path.parent}`")
-        ]
-    except UnicodeDecodeError as error:
-        return EventSpec(), [Problem(file, f"not UTF-8 text ({error.reason})", "save the file as UTF-8")]
+        return unread, [Problem(file, "file not found", f"create it: see docs/input.md; {UNCHECKED}")]
+    except OSError as error:
+        return unread, [Problem(file, f"cannot be read ({shown(error.strerror)})", UNCHECKED)]
+    # A legacy encoding is reported, and the file is still read so that its other problems are found too.
+    encoding = [Problem(file, complaint, "save the file as UTF-8", line=line)] if complaint else []
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        line = _toml_error_line(str(error))
-        return EventSpec(), [
+        return unread, [
+            *encoding,
             Problem(
-                file, f"not valid TOML: {error}", "check quotes, brackets and `key = value` syntax", line=line
-            )
+                file,
+                f"not valid TOML: {shown(error, 120)}",
+                f"check quotes, brackets and `key = value` syntax; {UNCHECKED}",
+                line=_toml_error_line(str(error)),
+            ),
         ]
     reader = _Reader(file, text)
     spec = EventSpec()
     reader.unknown_keys(data, TOP_KEYS, "")
     _read_event(reader, data.get("event"), spec)
-    _read_days(reader, data, spec)
+    unusable_dates = _read_days(reader, data, spec)
     _read_rules(reader, data.get("rules", {}), spec)
-    _read_sessions(reader, data, spec, valid_objectives)
-    return spec, reader.problems
+    _read_sessions(reader, data, spec, valid_objectives, unusable_dates)
+    return spec, encoding + sorted(reader.problems, key=lambda p: p.line or 0)
 
 
 def _toml_error_line(message: str) -> int | None:
@@ -251,7 +287,7 @@ def _read_event(reader: _Reader, table: Any, spec: EventSpec) -> None:
     reader.unknown_keys(table, EVENT_KEYS, "event")
     spec.id = reader.get(table, "id", "event", _slug, "", required=True)
     spec.title = reader.get(table, "title", "event", _text, "", required=True)
-    spec.timezone = reader.get(table, "timezone", "event", _timezone, "UTC", required=True)
+    spec.timezone = reader.get(table, "timezone", "event", timezone_name, "", required=True)
     spec.uid_domain = reader.get(table, "uid_domain", "event", _text, "", required=True)
     spec.languages = reader.get(table, "languages", "event", _strings, ("en",))
     spec.public_link = reader.get(table, "public_link", "event", _text, "")
@@ -282,9 +318,15 @@ def _tables(reader: _Reader, data: dict[str, Any], name: str) -> list[tuple[str,
     return [(f"{name}.{i}", table) for i, table in enumerate(value, start=1)]
 
 
-def _read_days(reader: _Reader, data: dict[str, Any], spec: EventSpec) -> None:
+def _read_days(reader: _Reader, data: dict[str, Any], spec: EventSpec) -> set[dt.date] | None:
+    """Read the days and breaks; return the dates of days with problems, None when the days are not known.
+
+    Breaks and fixed sessions are not checked against days that have problems of their own.
+    """
+    unusable: set[dt.date] = set()
     tables = _tables(reader, data, "days")
-    if not tables and "days" not in data:
+    known = bool(tables)
+    if not tables and "days" not in data and "days" not in reader.misspelt:
         reader.problem(
             "days", "no [[days]]: sessions have nowhere to go", "add a [[days]] with date, start and end"
         )
@@ -293,26 +335,42 @@ def _read_days(reader: _Reader, data: dict[str, Any], spec: EventSpec) -> None:
         date = reader.get(table, "date", path, parse_date, required=True)
         start = reader.get(table, "start", path, parse_time, required=True)
         end = reader.get(table, "end", path, parse_time, required=True)
-        if date and start and end:
-            if end <= start:
-                reader.problem(f"{path}.end", f"the day ends ({end:%H:%M}) before it starts ({start:%H:%M})")
-            else:
-                spec.days.append(Day(date, start, end))
+        if date and start and end and end <= start:
+            reader.problem(
+                f"{path}.end",
+                f"the day ends ({end:%H:%M}) before it starts ({start:%H:%M})",
+                "a day window must end after it starts, on the same date",
+            )
+        elif date and start and end:
+            spec.days.append(Day(date, start, end))
+            continue
+        if date:
+            unusable.add(date)
+        else:
+            known = False
     for path, table in _tables(reader, data, "breaks"):
         reader.unknown_keys(table, BREAK_KEYS, path)
         date = reader.get(table, "date", path, parse_date, required=True)
         start = reader.get(table, "start", path, parse_time, required=True)
         end = reader.get(table, "end", path, parse_time, required=True)
         title = reader.get(table, "title", path, _text, "Break")
-        if date and start and end:
-            if end <= start:
-                reader.problem(
-                    f"{path}.end", f"the break ends ({end:%H:%M}) before it starts ({start:%H:%M})"
-                )
-            elif not any(d.date == date and d.start <= start and end <= d.end for d in spec.days):
-                reader.problem(path, f"the break {date} {start:%H:%M}-{end:%H:%M} is not inside a day window")
-            else:
-                spec.breaks.append(Break(date, start, end, title))
+        if not (date and start and end):
+            continue
+        if end <= start:
+            reader.problem(f"{path}.end", f"the break ends ({end:%H:%M}) before it starts ({start:%H:%M})")
+        elif (
+            known
+            and date not in unusable
+            and not any(d.date == date and d.start <= start and end <= d.end for d in spec.days)
+        ):
+            reader.problem(
+                path,
+                f"the break {date} {start:%H:%M}-{end:%H:%M} is not inside a day window",
+                "move the break into one of the [[days]], or delete it",
+            )
+        else:
+            spec.breaks.append(Break(date, start, end, title))
+    return unusable if known else None
 
 
 def _read_rules(reader: _Reader, table: Any, spec: EventSpec) -> None:
@@ -330,84 +388,108 @@ def _read_rules(reader: _Reader, table: Any, spec: EventSpec) -> None:
 
 
 def _read_sessions(
-    reader: _Reader, data: dict[str, Any], spec: EventSpec, valid_objectives: set[int] | None
+    reader: _Reader,
+    data: dict[str, Any],
+    spec: EventSpec,
+    valid_objectives: set[int] | None,
+    unusable_dates: set[dt.date] | None,
 ) -> None:
     tables = _tables(reader, data, "sessions")
-    if not tables and "sessions" not in data:
+    if not tables and "sessions" not in data and "sessions" not in reader.misspelt:
         reader.problem(
             "sessions", "no [[sessions]]", "add at least one [[sessions]] with id, title and minutes"
         )
+    if tables:
+        spec.declared = {t["id"].strip() for _, t in tables if isinstance(t.get("id"), str)}
+    known = spec.declared or set()
     ids: dict[str, str] = {}
     for path, table in tables:
-        session = _read_session(reader, path, table, spec, valid_objectives)
+        session = _read_session(reader, path, table, spec, valid_objectives, unusable_dates)
         if session is None:
             continue
         if session.id in ids:
             reader.problem(
-                f"{path}.id", f'duplicate session id "{session.id}" (also in {_display(ids[session.id])})'
+                f"{path}.id",
+                f'duplicate session id "{session.id}" (also in {_display(ids[session.id])})',
+                "give every session its own id",
             )
             continue
         ids[session.id] = path
         spec.sessions.append(session)
-    known = {s.id for s in spec.sessions}
     for session in spec.sessions:
         path = ids[session.id]
         for other in session.after:
-            if other not in known:
-                reader.problem(
-                    f"{path}.after", f'unknown session "{other}" in after', did_you_mean(other, known)
-                )
-            elif other == session.id:
+            if other == session.id:
                 reader.problem(f"{path}.after", f'session "{other}" cannot come after itself')
+            elif other not in known:
+                reader.problem(
+                    f"{path}.after",
+                    f'unknown session "{shown(other)}" in after',
+                    did_you_mean(other, known - {session.id}),
+                )
     _check_order_cycles(reader, spec, ids)
     _check_fixed_overlaps(reader, spec, ids)
 
 
 def _read_session(
-    reader: _Reader, path: str, table: dict[str, Any], spec: EventSpec, valid_objectives: set[int] | None
+    reader: _Reader,
+    path: str,
+    table: dict[str, Any],
+    spec: EventSpec,
+    valid_objectives: set[int] | None,
+    unusable_dates: set[dt.date] | None,
 ) -> Session | None:
     reader.unknown_keys(table, SESSION_KEYS, path)
     before = len(reader.problems)
     sid = reader.get(table, "id", path, _slug, required=True)
     title = reader.get(table, "title", path, _text, required=True)
-    kind = reader.get(table, "kind", path, _choice(SessionKind), SessionKind.OTHER)
+    kind = reader.get(table, "kind", path, _choice(SessionKind, "kind"), SessionKind.OTHER)
     minutes = reader.get(table, "minutes", path, _int(1), required=True)
     date = reader.get(table, "date", path, parse_date)
     start = reader.get(table, "start", path, parse_time)
     after = reader.get(table, "after", path, _strings, ())
-    objectives = reader.get(table, "objectives", path, _ints, ())
+    objectives = reader.get(table, "objectives", path, _objective_numbers, ())
     moderators = reader.get(table, "moderators", path, _int(0), 1)
     rapporteurs = reader.get(table, "rapporteurs", path, _int(0), 0)
     speakers = reader.get(table, "speakers", path, _speaker_range, (0, 0))
     eligible = reader.get(table, "eligible", path, _categories, tuple(Category))
     min_stakeholders = reader.get(table, "min_stakeholder_speakers", path, _int(0), 0)
-    min_level = reader.get(table, "min_level", path, _level)
+    min_level = reader.get(table, "min_level", path, _choice_text(LEVELS, "level"))
     segments = reader.get(table, "segments", path, _segments)
     description = reader.get(table, "description", path, _text, "")
     if ("date" in table) != ("start" in table):
         reader.problem(
-            path, "give both date and start to fix the session's time, or neither to let it be placed"
+            path,
+            "give both date and start to fix the session's time, or neither to let it be placed",
+            "add the missing key, or delete the other",
         )
         date = start = None
-    for number in objectives:
-        if valid_objectives is not None and number not in valid_objectives:
-            reader.problem(
-                f"{path}.objectives",
-                f"objective {number} is not in objectives.csv",
-                f"valid objectives are {min(valid_objectives)}-{max(valid_objectives)}"
-                if valid_objectives
-                else "",
-            )
+    outside = ", ".join(
+        str(n) for n in objectives if n < 1 or (valid_objectives is not None and n not in valid_objectives)
+    )
+    if outside and valid_objectives:
+        reader.problem(
+            f"{path}.objectives",
+            f"objectives.csv has no objective {outside}",
+            f"valid objectives are {min(valid_objectives)}-{max(valid_objectives)}",
+        )
+    elif outside:
+        reader.problem(
+            f"{path}.objectives", f"objective {outside} is not a valid number", "objectives count from 1"
+        )
     if len(reader.problems) > before or sid is None or title is None or minutes is None:
         return None
     if min_stakeholders > speakers[1]:
         reader.problem(
             f"{path}.min_stakeholder_speakers",
             f"{min_stakeholders} stakeholder speakers are required but at most {speakers[1]} speakers fit",
+            "lower min_stakeholder_speakers or raise the maximum of speakers",
         )
     if min_stakeholders and Category.STAKEHOLDER not in eligible:
         reader.problem(
-            f"{path}.min_stakeholder_speakers", "stakeholder speakers are required but not eligible"
+            f"{path}.min_stakeholder_speakers",
+            "stakeholder speakers are required but not eligible",
+            'add "stakeholder" to eligible',
         )
     if segments is not None:
         needed = segments.fixed_minutes() + segments.intervention * speakers[0]
@@ -436,75 +518,82 @@ def _read_session(
         description=description,
     )
     if session.is_fixed:
-        _check_fixed_time(reader, path, session, spec)
+        days_known = unusable_dates is not None and session.date not in unusable_dates
+        _check_fixed_time(reader, path, session, spec, days_known)
     return session
 
 
-def _choice(enum: Any) -> Callable[[Any], Any]:
-    def convert(value: Any) -> Any:
+def _choice_text(valid: tuple[str, ...] | list[str], noun: str) -> Callable[[Any], str]:
+    def convert(value: Any) -> str:
         text = _text(value)
-        valid = [e.value for e in enum]
         if text not in valid:
-            raise ValueError(f'unknown value "{text}" ({did_you_mean(text, valid)})')
-        return enum(text)
+            raise BadValue(f'unknown {noun} "{shown(text)}"', did_you_mean(text, valid))
+        return text
 
     return convert
 
 
+def _choice(enum: Any, noun: str) -> Callable[[Any], Any]:
+    check = _choice_text([e.value for e in enum], noun)
+    return lambda value: enum(check(value))
+
+
 def _categories(value: Any) -> tuple[Category, ...]:
-    convert = _choice(Category)
+    convert = _choice(Category, "category")
     return tuple(convert(v) for v in _strings(value))
-
-
-def _level(value: Any) -> str:
-    text = _text(value)
-    if text not in LEVELS:
-        raise ValueError(f'unknown level "{text}" ({did_you_mean(text, LEVELS)})')
-    return text
 
 
 def _speaker_range(value: Any) -> tuple[int, int]:
     if isinstance(value, int) and not isinstance(value, bool):
         value = [value, value]
-    numbers = _ints(value)
-    if len(numbers) != 2 or min(numbers) < 0:
-        raise ValueError(f"expected [min, max] like [6, 12], found {value!r}")
-    if numbers[0] > numbers[1]:
-        raise ValueError(f"speakers min {numbers[0]} is greater than max {numbers[1]}")
-    return numbers[0], numbers[1]
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value)
+    ):
+        raise BadValue(f"expected [min, max], found {_found(value)}", "write it like speakers = [6, 12]")
+    if value[0] > value[1]:
+        raise BadValue(
+            f"speakers min {value[0]} is greater than max {value[1]}", "write the smaller number first"
+        )
+    return value[0], value[1]
 
 
 def _segments(value: Any) -> Segments:
     if not isinstance(value, dict):
-        raise ValueError(
-            "expected a table like { opening = 5, intervention = 5, discussion = 20, closing = 5 }"
+        raise BadValue(
+            f"expected a table of minutes, found {_found(value)}",
+            "write it like { opening = 5, intervention = 5, discussion = 20, closing = 5 }",
         )
-    unknown = set(value) - SEGMENT_KEYS
+    unknown = sorted(set(value) - SEGMENT_KEYS)
     if unknown:
-        key = sorted(unknown)[0]
-        raise ValueError(f'unknown segment "{key}" ({did_you_mean(key, SEGMENT_KEYS)})')
+        raise BadValue(f'unknown segment "{shown(unknown[0])}"', did_you_mean(unknown[0], SEGMENT_KEYS))
     minutes = {key: _int(0)(value.get(key, 0)) for key in SEGMENT_KEYS}
     if minutes["intervention"] == 0:
-        raise ValueError("segments.intervention must be at least 1 minute")
+        raise BadValue("segments.intervention must be at least 1 minute")
     return Segments(**minutes)
 
 
-def _check_fixed_time(reader: _Reader, path: str, session: Session, spec: EventSpec) -> None:
+def _check_fixed_time(
+    reader: _Reader, path: str, session: Session, spec: EventSpec, days_known: bool
+) -> None:
+    """A fixed session must lie inside a day window and outside every break (days with problems are skipped)."""
     assert session.date is not None and session.start is not None
     start = dt.datetime.combine(session.date, session.start)
     end = start + dt.timedelta(minutes=session.minutes)
     window = f"{start:%H:%M}-{end:%H:%M}"
     days = [d for d in spec.days if d.date == session.date]
-    if not days:
+    inside = any(
+        dt.datetime.combine(d.date, d.start) <= start and end <= dt.datetime.combine(d.date, d.end)
+        for d in days
+    )
+    if days_known and not days:
         reader.problem(
             f"{path}.date",
             f"{session.id} is on {session.date}, which is not one of the [[days]]",
             "add a [[days]] for that date or move the session",
         )
-    elif not any(
-        dt.datetime.combine(d.date, d.start) <= start and end <= dt.datetime.combine(d.date, d.end)
-        for d in days
-    ):
+    elif days_known and not inside:
         spans = ", ".join(f"{d.start:%H:%M}-{d.end:%H:%M}" for d in days)
         reader.problem(
             f"{path}.start",
@@ -512,7 +601,8 @@ def _check_fixed_time(reader: _Reader, path: str, session: Session, spec: EventS
             "move the session or widen the day",
         )
     for brk in spec.breaks:
-        if brk.date == session.date and session.start < brk.end and brk.start < end.time():
+        brk_start, brk_end = dt.datetime.combine(brk.date, brk.start), dt.datetime.combine(brk.date, brk.end)
+        if start < brk_end and brk_start < end:
             reader.problem(
                 f"{path}.start",
                 f"{session.id} ({window}) overlaps the {brk.title.lower()} {brk.start:%H:%M}-{brk.end:%H:%M}",
@@ -522,36 +612,41 @@ def _check_fixed_time(reader: _Reader, path: str, session: Session, spec: EventS
 
 def _check_fixed_overlaps(reader: _Reader, spec: EventSpec, paths: dict[str, str]) -> None:
     fixed = sorted(
-        (dt.datetime.combine(s.date, s.start), s)
+        (dt.datetime.combine(s.date, s.start), s.id, s)
         for s in spec.sessions
         if s.date is not None and s.start is not None
     )
-    for (start_a, a), (start_b, b) in itertools.pairwise(fixed):
-        if start_b < start_a + dt.timedelta(minutes=a.minutes):
+    latest: tuple[dt.datetime, Session] | None = None  # the session that ends last among those before
+    for start, _, session in fixed:
+        if latest is not None and start < latest[0]:
             reader.problem(
-                f"{paths[b.id]}.start",
-                f"{b.id} starts at {start_b:%H:%M}, before {a.id} ends "
-                f"({start_a + dt.timedelta(minutes=a.minutes):%H:%M}): sessions may not overlap",
+                f"{paths[session.id]}.start",
+                f"{session.id} starts at {start:%H:%M}, before {latest[1].id} ends ({latest[0]:%H:%M}): "
+                "sessions may not overlap",
                 "move one of them",
             )
+        end = start + dt.timedelta(minutes=session.minutes)
+        if latest is None or end > latest[0]:
+            latest = (end, session)
+    by_id = {s.id: s for s in spec.sessions}
     for session in spec.sessions:
         for other_id in session.after:
-            other = next((s for s in spec.sessions if s.id == other_id), None)
-            if other is None or not (session.is_fixed and other.is_fixed):
+            other = by_id.get(other_id)
+            if other is None or other is session or not (session.is_fixed and other.is_fixed):
                 continue
             assert session.date and session.start and other.date and other.start
-            if dt.datetime.combine(session.date, session.start) < dt.datetime.combine(
-                other.date, other.start
-            ) + dt.timedelta(minutes=other.minutes):
+            other_end = dt.datetime.combine(other.date, other.start) + dt.timedelta(minutes=other.minutes)
+            if dt.datetime.combine(session.date, session.start) < other_end:
                 reader.problem(
                     f"{paths[session.id]}.after",
                     f"{session.id} must come after {other.id}, but its fixed time is earlier",
+                    "change the after list or the fixed times",
                 )
 
 
 def _check_order_cycles(reader: _Reader, spec: EventSpec, paths: dict[str, str]) -> None:
-    after = {s.id: [a for a in s.after if a in paths] for s in spec.sessions}
-    state: dict[str, int] = {}
+    after = {s.id: [a for a in s.after if a in paths and a != s.id] for s in spec.sessions}
+    state: dict[str, int] = {}  # 1: being visited, 2: done
 
     def visit(sid: str, trail: list[str]) -> None:
         state[sid] = 1
@@ -559,7 +654,9 @@ def _check_order_cycles(reader: _Reader, spec: EventSpec, paths: dict[str, str])
             if state.get(other) == 1:
                 cycle = [*trail[trail.index(other) :], sid, other] if other in trail else [sid, other]
                 reader.problem(
-                    f"{paths[sid]}.after", "sessions wait for each other: " + " after ".join(cycle)
+                    f"{paths[sid]}.after",
+                    "sessions wait for each other: " + " after ".join(cycle),
+                    "remove one of these from an after list",
                 )
             elif other not in state:
                 visit(other, [*trail, sid])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -34,7 +35,11 @@ class Problem:
 
     def __str__(self) -> str:
         text = f"{self.location()}: {self.message}"
-        return f"{text} (hint: {self.hint})" if self.hint else text
+        if self.hint:
+            # A suggested value reads as a question after the message; advice is marked as a hint.
+            suggestion = self.hint.startswith(("did you mean", "expected one of"))
+            text += f" ({self.hint})" if suggestion else f" (hint: {self.hint})"
+        return _printable(text)
 
 
 class InputError(Exception):
@@ -42,17 +47,44 @@ class InputError(Exception):
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = list(problems)
-        super().__init__(f"{len(self.problems)} problem(s) in the input")
+        listed = "".join(f"\n  {p}" for p in self.problems[:5])
+        more = f"\n  ... and {len(self.problems) - 5} more" if len(self.problems) > 5 else ""
+        super().__init__(f"{len(self.problems)} problem(s) in the input:{listed}{more}")
+
+
+class BadValue(ValueError):
+    """A value that cannot be used, with an optional hint such as the closest valid value."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def shown(text: object, limit: int = 60) -> str:
+    """User text as it may be echoed in a message: control characters blanked, long text shortened."""
+    clean = _printable(str(text))
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
+
+
+def _printable(text: str) -> str:
+    return "".join(ch if ch.isprintable() else " " for ch in text)
 
 
 def did_you_mean(value: str, valid: Iterable[str], *, cutoff: float = 0.6) -> str:
     """A hint naming the closest valid value to a typo, or listing the valid values when few."""
-    options = sorted(set(valid))
+    if len(value) > 100:  # not a typo, and difflib is slow on long text
+        value = ""
+    return _closest(value, tuple(sorted(set(valid))), cutoff)
+
+
+@functools.lru_cache(maxsize=4096)
+def _closest(value: str, options: tuple[str, ...], cutoff: float) -> str:
+    # Cached: a large file repeats the same typo on many rows, and difflib over ~600 time zones is slow.
     close = difflib.get_close_matches(value, options, n=1, cutoff=cutoff)
     if not close:
         close = [o for o in options if o.lower() == value.lower()]
     if close:
         return f'did you mean "{close[0]}"?'
-    if len(options) <= 12:
+    if 0 < len(options) <= 12:
         return "expected one of: " + ", ".join(options)
     return ""

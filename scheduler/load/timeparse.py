@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from scheduler.domain import Window
+from scheduler.load.problems import BadValue, shown
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})(?::(\d{2}))?\s*$")
 # Excel stores dates as days since 1899-12-30 (the 1900 leap-year bug included).
@@ -24,11 +25,12 @@ def parse_time(value: object) -> dt.time:
             hours, minutes = int(match[1]), int(match[2])
             if hours < 24 and minutes < 60:
                 return dt.time(hours, minutes)
-    raise ValueError(f"{value!r} is not a time of day like 09:30")
+    raise BadValue(f'"{shown(value)}" is not a time of day', "write it like 09:30")
 
 
 def parse_date(value: object) -> dt.date:
-    """A date from a TOML or Excel date, an Excel serial number, or text `YYYY-MM-DD` / `DD.MM.YYYY`."""
+    """A date from a TOML or Excel date, an Excel serial number (also as text, as in a CSV export), or text
+    `YYYY-MM-DD` / `DD.MM.YYYY`."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -37,12 +39,14 @@ def parse_date(value: object) -> dt.date:
         return (_EXCEL_EPOCH + dt.timedelta(days=int(value))).date()
     if isinstance(value, str):
         text = value.strip()
+        if text.isdigit() and 10000 <= int(text) <= 99999:  # a date cell saved to CSV as its Excel serial
+            return parse_date(int(text))
         for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d"):
             try:
                 return dt.datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
-    raise ValueError(f"{value!r} is not a date like 2020-10-31")
+    raise BadValue(f'"{shown(value)}" is not a date', "write it like 2020-10-31 or 31.10.2020")
 
 
 def parse_datetime(value: object) -> dt.datetime:
@@ -70,11 +74,18 @@ def parse_windows(text: str) -> tuple[Window, ...]:
         if not part:
             continue
         pieces = re.split(r"\s*[-–—]\s*", part)
+        not_a_window = BadValue(
+            f'"{shown(part)}" is not a time window',
+            "write it like 08:00-20:00, or 21:00-01:00 across midnight",
+        )
         if len(pieces) != 2:
-            raise ValueError(f'"{part}" is not a window like 08:00-20:00')
-        start, end = (_minutes(p, allow_24=i == 1) for i, p in enumerate(pieces))
+            raise not_a_window
+        try:
+            start, end = (_minutes(p, allow_24=i == 1) for i, p in enumerate(pieces))
+        except ValueError:
+            raise not_a_window from None
         if end == start:
-            raise ValueError(f'"{part}" is empty: start and end are the same time')
+            raise BadValue(f'"{shown(part)}" is empty: it starts and ends at the same time')
         if end < start:
             end += 24 * 60
         windows.append(Window(start, end))

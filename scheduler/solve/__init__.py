@@ -14,7 +14,7 @@ from scheduler.rulebook import BY_NAME, SOFT
 from scheduler.solve.explain import Explanation, explain, placement_check, precheck
 from scheduler.solve.model import Built, Progress, ProgressFn, build, run
 from scheduler.solve.reasons import unassigned_reasons
-from scheduler.solve.replan import compare
+from scheduler.solve.replan import compare, with_fingerprints
 from scheduler.solve.variables import Variables
 from scheduler.timeline import session_end
 from scheduler.validate import Violation, check, objective, penalties
@@ -62,8 +62,9 @@ def plan(
     order = running_order.build(event, placements, assignments)
     unassigned = unassigned_reasons(event, built.variables, placements, assignments)
     reasons = {u.participant: u.reason for u in unassigned}
+    placements, assignments = with_fingerprints(event, placements, assignments, order)
     placements, assignments, changes, cancellations = compare(
-        event, previous, placements, assignments, order, reasons
+        event, previous, placements, assignments, reasons
     )
     report = _report(built, solver, status, time.monotonic() - started)
     result = Plan(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
@@ -62,12 +64,34 @@ def stability_terms(variables: Variables, previous: Plan, ordinary: Sequence[Ter
     return [Term("stability", stability_weight(variables, ordinary), sum(changes))]
 
 
-def _slot(items: Sequence[RunningItem], participant: str, session: str) -> tuple[str, ...]:
-    return tuple(
-        f"{i.segment}@{i.start.isoformat()}-{i.end.isoformat()}"
-        for i in items
-        if i.session == session and i.participant == participant
-    )
+def fingerprint(*parts: object) -> str:
+    """A short digest of what a calendar event says; the SEQUENCE goes up only when it changes."""
+    return hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
+
+
+def with_fingerprints(
+    event: Event,
+    placements: list[Placement],
+    assignments: list[Assignment],
+    running_order: Sequence[RunningItem],
+) -> tuple[list[Placement], list[Assignment]]:
+    """Fingerprint every public session event and every invitation from all that they show."""
+    shared = (event.title, event.timezone, event.public_link, event.speaker_link, event.tech_check_minutes,
+              ",".join(event.languages), event.organiser_name, event.organiser_email)  # fmt: skip
+    marked_places = []
+    for p in placements:
+        session = event.session_by_id[p.session]
+        marked_places.append(replace(p, fingerprint=fingerprint(
+            *shared, p.start.isoformat(), p.end.isoformat(), session.title, session.objectives)))  # fmt: skip
+    when = {p.session: p for p in marked_places}
+    marked = []
+    for a in assignments:
+        person = event.applicant_by_id[a.participant]
+        slots = [f"{i.segment}@{i.start.isoformat()}-{i.end.isoformat()}" for i in running_order
+                 if i.session == a.session and i.participant == a.participant]  # fmt: skip
+        marked.append(replace(a, fingerprint=fingerprint(
+            when[a.session].fingerprint, a.role, person.name, person.email, person.timezone, *slots)))  # fmt: skip
+    return marked_places, marked
 
 
 def compare(
@@ -75,64 +99,48 @@ def compare(
     previous: Plan | None,
     placements: list[Placement],
     assignments: list[Assignment],
-    running_order: Sequence[RunningItem],
     reasons: dict[str, str],
 ) -> tuple[list[Placement], list[Assignment], list[Change], list[Cancellation]]:
-    """Carry calendar SEQUENCE numbers forward (raised only where that invitation or session changed) and list
-    the changes versus the previous plan, each with its reason."""
+    """Carry calendar SEQUENCE numbers forward, raised only where what that event says changed; keep every
+    cancellation until its invitation is sent again; list the changes versus the previous plan, with reasons."""
     if previous is None:
         return placements, assignments, [], []
     before_place = {p.session: p for p in previous.placements}
-    now_place = {p.session: p for p in placements}
     sequenced_places = []
     changes: list[Change] = []
     for placement in placements:
         old = before_place.get(placement.session)
         sequence = 0
         if old is not None:
-            moved = (old.start, old.end) != (placement.start, placement.end)
-            sequence = old.sequence + 1 if moved else old.sequence
-            if moved:
-                changes.append(
-                    Change(
-                        "retimed",
-                        placement.session,
-                        before=event_span(event, old.start, old.end),
-                        after=event_span(event, placement.start, placement.end),
-                        reason=_retime_reason(event, placement.session),
-                    )
-                )
-        sequenced_places.append(Placement(placement.session, placement.start, placement.end, sequence))
+            sequence = old.sequence if old.fingerprint == placement.fingerprint else old.sequence + 1
+            if (old.start, old.end) != (placement.start, placement.end):
+                changes.append(Change("retimed", placement.session, before=event_span(event, old.start, old.end),
+                                      after=event_span(event, placement.start, placement.end),
+                                      reason=_retime_reason(event, placement.session)))  # fmt: skip
+        sequenced_places.append(replace(placement, sequence=sequence))
 
     old_by_pair = {(a.participant, a.session): a for a in previous.assignments}
+    cancelled = {(c.participant, c.session): c for c in previous.cancellations}
     new_pairs = {(a.participant, a.session) for a in assignments}
     sequenced = []
     for assignment in assignments:
-        was = old_by_pair.get((assignment.participant, assignment.session))
+        pair = (assignment.participant, assignment.session)
+        was = old_by_pair.get(pair)
         sequence = 0
         if was is not None:
-            same = (
-                was.role is assignment.role
-                and (before_place[was.session].start, before_place[was.session].end)
-                == (now_place[assignment.session].start, now_place[assignment.session].end)
-                and _slot(previous.running_order, was.participant, was.session)
-                == _slot(running_order, assignment.participant, assignment.session)
-            )
-            sequence = was.sequence if same else was.sequence + 1
-        sequenced.append(Assignment(assignment.participant, assignment.session, assignment.role, sequence))
+            sequence = was.sequence if was.fingerprint == assignment.fingerprint else was.sequence + 1
+        elif pair in cancelled:  # invited again after a cancellation: calendars need a higher SEQUENCE
+            sequence = cancelled[pair].sequence + 1
+        sequenced.append(replace(assignment, sequence=sequence))
 
-    cancellations = [
-        Cancellation(
-            a.participant,
-            a.session,
-            a.role,
-            before_place[a.session].start,
-            before_place[a.session].end,
-            a.sequence + 1,
-        )
+    cancellations = [c for c in previous.cancellations if (c.participant, c.session) not in new_pairs]
+    cancellations += [
+        Cancellation(a.participant, a.session, a.role, before_place[a.session].start, before_place[a.session].end,
+                     a.sequence + 1)
         for a in previous.assignments
         if (a.participant, a.session) not in new_pairs and a.session in before_place
-    ]
+    ]  # fmt: skip
+    cancellations.sort(key=lambda c: (c.participant, c.session))
     changes += _assignment_changes(event, previous.assignments, assignments, reasons)
     changes.sort(key=lambda c: (c.session, c.kind, c.participant or ""))
     return sequenced_places, sequenced, changes, cancellations

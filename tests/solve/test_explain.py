@@ -10,8 +10,8 @@ import pytest
 
 from scheduler import solve
 from scheduler.domain import Day, Event
-from scheduler.load.timeparse import parse_windows
 from scheduler.load import load_event
+from scheduler.load.timeparse import parse_windows
 from scheduler.solve.explain import Explanation, explain, holds_together
 from tests.factories import DAY, GENERATED, event, person, session
 

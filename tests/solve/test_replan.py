@@ -107,3 +107,32 @@ def test_replan_without_changes_changes_nothing(original: tuple[Event, Plan]) ->
     assert [(a.participant, a.session, a.role, a.sequence) for a in after.assignments] == [
         (a.participant, a.session, a.role, a.sequence) for a in before.assignments
     ]
+
+
+def test_cancellations_last_until_the_person_is_invited_again() -> None:
+    from tests.factories import event, person, session
+
+    def version(withdrawn: bool, link: str = "") -> Event:
+        return event([session(speakers=(1, 2))], [person("M1", "S1:moderator"), person("P1"),
+                                                  person("P2", withdrawn=withdrawn)], speaker_link=link)  # fmt: skip
+
+    v1 = solve.plan(version(False), generated_at=GENERATED)
+    v2 = solve.plan(version(True), previous=v1, generated_at=GENERATED)
+    assert [(c.participant, c.sequence) for c in v2.cancellations] == [("P2", 1)]
+    v3 = solve.plan(version(True), previous=v2, generated_at=GENERATED)
+    assert [(c.participant, c.sequence) for c in v3.cancellations] == [("P2", 1)], "kept until sent again"
+    v4 = solve.plan(version(False), previous=v3, generated_at=GENERATED)
+    assert v4.cancellations == ()
+    assert {a.participant: a.sequence for a in v4.assignments}["P2"] == 2, "above the cancellation's SEQUENCE"
+
+
+def test_a_new_speaker_link_updates_every_invitation() -> None:
+    from tests.factories import event, person, session
+
+    def version(link: str) -> Event:
+        return event([session()], [person("M1", "S1:moderator"), person("P1")], speaker_link=link)
+
+    v1 = solve.plan(version("https://meet.example.org/a"), generated_at=GENERATED)
+    v2 = solve.plan(version("https://meet.example.org/b"), previous=v1, generated_at=GENERATED)
+    assert [a.sequence for a in v2.assignments] == [1, 1]
+    assert v2.changes == ()

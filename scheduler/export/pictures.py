@@ -1,0 +1,169 @@
+"""Pictures for people who would rather look than read: the days as a timeline with the local-time bands of
+where speakers connect from (`agenda.png`), and objectives x sessions coverage (`coverage.png`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+
+import matplotlib as mpl
+import pytz
+
+mpl.use("Agg")  # files only, never a window
+
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.patches import Rectangle
+
+from scheduler.timeline import person_tz
+from scheduler.views import PlanView, SessionView
+
+KIND_COLOURS = {
+    "consultation": "#6a8caf",
+    "opening": "#1f4e79",
+    "roundtable": "#2e75b6",
+    "closing": "#1f4e79",
+    "other": "#7f7f7f",
+}
+# Local hour -> shade: night is dark, working hours are light, early morning and evening in between.
+NIGHT, EDGE, DAY = "#26324a", "#9fb3c8", "#f4f1de"
+METADATA = {"Software": None}  # no library version in the file: same plan, same picture
+
+
+def _hour_colour(hour: int) -> str:
+    if 8 <= hour < 18:
+        return DAY
+    if 7 <= hour < 8 or 18 <= hour < 22:
+        return EDGE
+    return NIGHT
+
+
+def _minutes(when: dt.datetime) -> float:
+    return when.hour * 60 + when.minute
+
+
+def agenda_picture(view: PlanView, path: Path) -> None:
+    """One panel per day: the sessions and breaks in event time, and under them one band per time zone that
+    assigned people connect from, shaded by their local hour (night dark, working day light)."""
+    event = view.event
+    days = sorted({d.date for d in event.days})
+    bands_by_day = {day: _bands(view, day) for day in days}
+    rows = [1 + len(bands_by_day[d]) for d in days]
+    figure, axes = plt.subplots(
+        len(days), 1, figsize=(12, 1.2 + 0.45 * sum(rows) + 0.6 * len(days)), squeeze=False,
+        gridspec_kw={"height_ratios": rows},
+    )  # fmt: skip
+    for axis, day in zip(axes[:, 0], days, strict=True):
+        _day_panel(view, axis, day, bands_by_day[day])
+    figure.suptitle(f"Programme in {event.timezone} time; bands: local time where the assigned people connect "
+                    "from (people)", fontsize=9)  # fmt: skip
+    figure.tight_layout(rect=(0, 0, 1, 0.97))
+    figure.savefig(path, dpi=110, metadata=METADATA)
+    plt.close(figure)
+
+
+def _bands(view: PlanView, day: dt.date) -> list[tuple[str, str, int]]:
+    """One band per UTC offset that people assigned that day connect from: (a zone, label, people)."""
+    noon = view.event.localize(day, dt.time(12))
+    groups: dict[dt.timedelta, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for session in view.sessions:
+        if session.start.date() == day:
+            for person in session.people():
+                zone = str(person_tz(view.event, person))
+                groups[noon.astimezone(pytz.timezone(zone)).utcoffset() or dt.timedelta()][zone] += 1
+    bands = []
+    for offset, zones in sorted(groups.items()):
+        hours = offset.total_seconds() / 3600
+        places = sorted(zones, key=lambda z: -zones[z])
+        cities = ", ".join(z.rsplit("/", 1)[-1].replace("_", " ") for z in places[:3])
+        more = ", ..." if len(places) > 3 else ""
+        bands.append(
+            (places[0], f"UTC{hours:+g}: {cities}{more} ({sum(zones.values())})", sum(zones.values()))
+        )
+    return bands
+
+
+def _day_panel(view: PlanView, axis: Axes, day: dt.date, bands: list[tuple[str, str, int]]) -> None:
+    event = view.event
+    windows = [d for d in event.days if d.date == day]
+    start = min(d.start for d in windows)
+    end = max(d.end for d in windows)
+    first = max(0, start.hour - 1) * 60
+    last = min(24 * 60, (end.hour + 2) * 60)
+    height = 1 + len(bands)
+    axis.set_xlim(first, last)
+    axis.set_ylim(0, height)
+    axis.invert_yaxis()
+    sessions: list[SessionView] = [s for s in view.sessions if s.start.date() == day]
+    for s in sessions:
+        left, width = _minutes(s.start), s.session.minutes
+        colour = KIND_COLOURS.get(s.session.kind.value, "#7f7f7f")
+        axis.add_patch(Rectangle((left, 0.1), width, 0.8, color=colour))
+        axis.text(left + width / 2, 0.5, f"{s.id}\n{s.start:%H:%M}-{s.end:%H:%M}", ha="center", va="center",
+                  color="white", fontsize=7)  # fmt: skip
+    for pause in event.breaks:
+        if pause.date == day:
+            left = pause.start.hour * 60 + pause.start.minute
+            width = pause.end.hour * 60 + pause.end.minute - left
+            axis.add_patch(
+                Rectangle((left, 0.1), width, 0.8, facecolor="#d9d9d9", hatch="//", edgecolor="#a6a6a6")
+            )
+    for row, (zone, _, _) in enumerate(bands, start=1):
+        tz = pytz.timezone(zone)
+        for minute in range(first, last, 60):
+            local = event.localize(day, dt.time(minute // 60)).astimezone(tz)
+            axis.add_patch(Rectangle((minute, row + 0.15), 60, 0.7, color=_hour_colour(local.hour)))
+            text_colour = "white" if _hour_colour(local.hour) == NIGHT else "black"
+            axis.text(minute + 30, row + 0.5, f"{local:%H:%M}", ha="center", va="center", fontsize=6,
+                      color=text_colour)  # fmt: skip
+    labels = ["programme"] + [label for _, label, _ in bands]
+    axis.set_yticks([r + 0.5 for r in range(height)], labels, fontsize=7)
+    ticks = list(range(first, last + 1, 60))
+    axis.set_xticks(ticks, [f"{t // 60:02d}:00" for t in ticks], fontsize=7)
+    axis.set_title(f"{day:%A %d %B %Y}", fontsize=9, loc="left")
+    axis.tick_params(length=0)
+    for spine in axis.spines.values():
+        spine.set_visible(False)
+
+
+def coverage_picture(view: PlanView, path: Path) -> None:
+    """Objectives (rows) x sessions with objectives (columns): how many assigned speakers address each one.
+    The cells of a session's own objectives are framed; an empty framed cell would be a broken rule."""
+    event = view.event
+    sessions = [s for s in view.sessions if s.session.objectives]
+    numbers = sorted(set(event.objective_titles) | {o for s in sessions for o in s.session.objectives})
+    if not sessions or not numbers:
+        figure, axis = plt.subplots(figsize=(6, 1.5))
+        axis.axis("off")
+        axis.text(0.5, 0.5, "No session of this event has objectives.", ha="center", va="center")
+        figure.savefig(path, dpi=110, metadata=METADATA)
+        plt.close(figure)
+        return
+    counts = [[len(view.coverage(s.id, n)) for s in sessions] for n in numbers]
+    top = max(max(row) for row in counts) or 1
+    figure, axis = plt.subplots(figsize=(2.5 + 1.1 * len(sessions), 0.8 + 0.32 * len(numbers)))
+    colours = LinearSegmentedColormap.from_list("coverage", ["#ffffff", "#2e75b6"])
+    axis.imshow(counts, cmap=colours, vmin=0, vmax=top, aspect="auto")
+    for row, number in enumerate(numbers):
+        for column, s in enumerate(sessions):
+            own = number in s.session.objectives
+            if own:
+                axis.add_patch(
+                    Rectangle((column - 0.5, row - 0.5), 1, 1, fill=False, edgecolor="#1f4e79", lw=1.5)
+                )
+            value = counts[row][column]
+            if value or own:
+                axis.text(column, row, str(value), ha="center", va="center", fontsize=7,
+                          color="white" if value > top / 2 else "black")  # fmt: skip
+    axis.set_xticks(range(len(sessions)), [s.id for s in sessions], fontsize=8)
+    labels = [f"{n} {event.objective_titles.get(n, '')}".strip() for n in numbers]
+    axis.set_yticks(range(len(numbers)), labels, fontsize=7)
+    axis.xaxis.tick_top()
+    axis.set_title(
+        "Assigned speakers addressing each objective (framed: the session's own objectives)", fontsize=8
+    )
+    figure.tight_layout()
+    figure.savefig(path, dpi=110, metadata=METADATA)
+    plt.close(figure)

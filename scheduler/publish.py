@@ -1,0 +1,63 @@
+"""Publishing outputs atomically: write into a fresh folder beside `out/`, then swap it in.
+
+A run that fails, is interrupted (Ctrl-C) or is killed leaves the previous `out/` exactly as it was; the next run
+cleans up what a killed run left behind. Each published plan is kept in `out/history/v<N>/plan.json`, so a
+re-plan can always be compared with, or undone to, an earlier version.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def publish(out: Path, write: Callable[[Path], None]) -> None:
+    """Call `write(folder)` on an empty staging folder, keep the history, and swap the folder in as `out`."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    recover(out)
+    staging = out.parent / f".{out.name}.new-{os.getpid()}"
+    retired = out.parent / f".{out.name}.old-{os.getpid()}"
+    staging.mkdir()
+    try:
+        write(staging)
+        _keep_history(out, staging)
+        if out.exists():
+            out.rename(retired)
+        staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if retired.exists() and not out.exists():
+            retired.rename(out)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def recover(out: Path) -> None:
+    """Undo what a killed run left beside `out`: a staging folder is deleted; a retired `out/` whose
+    replacement never arrived is put back."""
+    for leftover in sorted(out.parent.glob(f".{out.name}.old-*")):
+        if out.exists():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            log.warning("restoring %s from an interrupted run", out)
+            leftover.rename(out)
+    for leftover in out.parent.glob(f".{out.name}.new-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _keep_history(out: Path, staging: Path) -> None:
+    if (out / "history").is_dir():
+        shutil.copytree(out / "history", staging / "history", dirs_exist_ok=True)
+    plan = staging / "plan.json"
+    if plan.exists():
+        version = int(json.loads(plan.read_text(encoding="utf-8"))["version"])
+        keep = staging / "history" / f"v{version}"
+        keep.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(plan, keep / "plan.json")

@@ -1,0 +1,262 @@
+"""Sending the mail-ready invitations of a published plan (`OUT/mail/*.eml`) over SMTP, each version once.
+
+Every message delivered is recorded in the sent log, `<OUT>.sent.json` *beside* the output folder (`out.sent.json`
+for `out/`): `plan` and `export` replace the whole output folder atomically on every run, so a log inside it would
+be lost or would need copying forward; beside it, it survives every re-plan as it is. The log holds one entry per
+message (participant, session, uid, sequence, method, to, sent_at, message_id) and is rewritten atomically after
+each one, so an interrupted run loses nothing it has sent.
+
+An invitation is sent unless the log already holds its UID with the same SEQUENCE and METHOD (sent before), or
+with a higher SEQUENCE or the same SEQUENCE and another METHOD (superseded: calendars would ignore it). Which
+participant and session a mail file belongs to is read from the plan.json beside it; UID, SEQUENCE and METHOD
+from the message's own calendar part, so the log records what was really sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import smtplib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from email import message_from_bytes
+from email.utils import format_datetime, parseaddr
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from icalendar import Calendar
+
+from scheduler.export.mail import file_name
+from scheduler.export.plan_json import PlanFileError, read_plan
+
+log = logging.getLogger(__name__)
+LOG_FORMAT = 1
+TIMEOUT = 30.0  # seconds to wait for the SMTP server
+
+
+class NoMail(Exception):
+    """OUT holds no plan with mail-ready invitations."""
+
+
+class CannotSend(Exception):
+    """The SMTP server cannot be reached, or stopped talking; the message names it."""
+
+
+class BadLog(Exception):
+    """The sent log exists but cannot be read."""
+
+
+class Status(StrEnum):
+    NEW = "to send"
+    SENT = "sent before"
+    SUPERSEDED = "superseded"  # a later version of the invitation was sent: calendars would ignore this one
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One mail file and what identifies it."""
+
+    path: Path
+    participant: str
+    session: str
+    to: str
+    uid: str
+    sequence: int
+    method: str
+    message_id: str
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One entry of the sent log."""
+
+    participant: str
+    session: str
+    uid: str
+    sequence: int
+    method: str
+    to: str
+    sent_at: str
+    message_id: str
+
+
+def log_path(out: Path) -> Path:
+    """The sent log of an output folder: `<OUT>.sent.json` beside it."""
+    folder = out.resolve()
+    return folder.with_name(f"{folder.name}.sent.json")
+
+
+def parse_server(text: str) -> tuple[str, int]:
+    """`HOST:PORT` (or `[IPv6]:PORT`) as (host, port); ValueError with a message when it is not."""
+    host, colon, port = text.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"{text!r} is not HOST:PORT, e.g. smtp.example.org:25 or 127.0.0.1:1025")
+    return host, int(port)
+
+
+def outgoing(out: Path) -> list[Outgoing]:
+    """The mail files of the plan in OUT, by file name; NoMail when there are none to send."""
+    folder, plan_file = out / "mail", out / "plan.json"
+    if not folder.is_dir() or not plan_file.is_file():
+        raise NoMail(f"{out} holds no plan with mail-ready invitations ({folder} not found)")
+    try:
+        plan = read_plan(plan_file)
+    except PlanFileError as error:
+        raise NoMail(str(error)) from None
+    pairs = {(a.participant, a.session) for a in plan.assignments}
+    pairs |= {(c.participant, c.session) for c in plan.cancellations}
+    found = []
+    for participant, session in pairs:
+        path = folder / file_name(participant, session)
+        if path.is_file():
+            found.append(_read(path, participant, session))
+        else:
+            log.warning("%s: no mail file (no e-mail address?)", path)
+    return sorted(found, key=lambda o: o.path.name)
+
+
+def read_log(path: Path) -> list[Sent]:
+    """The entries of a sent log; none when it does not exist yet."""
+    if not path.exists():
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [Sent(**entry) for entry in data["sent"]]
+    except (ValueError, KeyError, TypeError) as error:
+        raise BadLog(f"{path}: not a sent log written by scheduler ({error})") from None
+
+
+def triage(messages: Iterable[Outgoing], sent: Iterable[Sent]) -> list[tuple[Outgoing, Status]]:
+    """Each message with what the log says about it."""
+    versions: dict[str, set[tuple[int, str]]] = {}
+    for entry in sent:
+        versions.setdefault(entry.uid, set()).add((entry.sequence, entry.method))
+    result = []
+    for message in messages:
+        seen = versions.get(message.uid, set())
+        if (message.sequence, message.method) in seen:
+            status = Status.SENT
+        elif any(sequence >= message.sequence for sequence, _ in seen):
+            status = Status.SUPERSEDED
+        else:
+            status = Status.NEW
+        result.append((message, status))
+    return result
+
+
+def forgotten(messages: Iterable[Outgoing], sent: Iterable[Sent]) -> list[Sent]:
+    """Invitations whose last version sent was a REQUEST but which the plan neither holds nor cancels: they are
+    still in those people's calendars."""
+    latest: dict[str, Sent] = {}
+    for entry in sent:
+        if entry.uid not in latest or entry.sequence >= latest[entry.uid].sequence:
+            latest[entry.uid] = entry
+    current = {m.uid for m in messages}
+    return sorted(
+        (e for uid, e in latest.items() if uid not in current and e.method == "REQUEST"),
+        key=lambda e: (e.participant, e.session),
+    )
+
+
+def deliver(
+    messages: Iterable[Outgoing],
+    server: tuple[str, int],
+    log_file: Path,
+    sender: str | None = None,
+    on_done: Callable[[Outgoing, str | None], None] | None = None,
+) -> dict[Outgoing, str]:
+    """Send the messages over one SMTP connection and log each one delivered; the problem of each one refused.
+
+    `sender` replaces the organiser as the envelope sender and is named in a Sender header, for relays that let
+    an account send only as itself; From stays the organiser, as calendar clients expect of an invitation.
+    Raises CannotSend when the server cannot be reached or drops the connection (what was sent is logged).
+    """
+    host, port = server
+    entries = read_log(log_file)
+    refused: dict[Outgoing, str] = {}
+    try:
+        smtp = smtplib.SMTP(host, port, timeout=TIMEOUT)
+    except (OSError, smtplib.SMTPException) as error:
+        raise CannotSend(f"cannot connect to the SMTP server at {host}:{port}: {_reason(error)}") from None
+    with smtp:
+        for message in messages:
+            # read as compat32, which leaves the written headers and body as they are
+            mail = message_from_bytes(message.path.read_bytes())
+            now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+            mail.replace_header("Date", format_datetime(now))
+            if sender:
+                mail["Sender"] = sender
+            from_address = sender or parseaddr(mail["From"])[1]
+            problem = None
+            try:
+                smtp.send_message(mail, from_addr=from_address, to_addrs=[message.to])
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
+                problem = _reason(error)
+            except (OSError, smtplib.SMTPException) as error:
+                raise CannotSend(
+                    f"the SMTP server at {host}:{port} failed while sending {message.path.name}: "
+                    f"{_reason(error)}; what was sent is in {log_file}, run send again for the rest"
+                ) from None
+            if problem is None:
+                entries.append(
+                    Sent(
+                        message.participant,
+                        message.session,
+                        message.uid,
+                        message.sequence,
+                        message.method,
+                        message.to,
+                        now.isoformat(),
+                        message.message_id,
+                    )
+                )
+                _write_log(log_file, entries)
+            else:
+                refused[message] = problem
+            if on_done is not None:
+                on_done(message, problem)
+    return refused
+
+
+def _read(path: Path, participant: str, session: str) -> Outgoing:
+    mail = message_from_bytes(path.read_bytes())
+    part = next(p for p in mail.walk() if p.get_content_type() == "text/calendar")
+    data = part.get_payload(decode=True)
+    assert isinstance(data, bytes)
+    calendar = Calendar.from_ical(data)
+    (vevent,) = calendar.events
+    return Outgoing(
+        path,
+        participant,
+        session,
+        parseaddr(mail["To"])[1],
+        vevent.uid,
+        vevent.sequence,
+        calendar.method,
+        str(mail["Message-ID"]),
+    )
+
+
+def _write_log(path: Path, entries: list[Sent]) -> None:
+    data: dict[str, Any] = {"format": LOG_FORMAT, "sent": [vars(e) for e in entries]}
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    partial.replace(path)
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(
+            f"{to} refused: {code} {_text(text)}" for to, (code, text) in error.recipients.items()
+        )
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{error.smtp_code} {_text(error.smtp_error)}"
+    return str(error) or type(error).__name__
+
+
+def _text(reply: bytes | str) -> str:
+    return reply if isinstance(reply, str) else reply.decode(errors="replace")

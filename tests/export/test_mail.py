@@ -1,0 +1,366 @@
+"""Mail-ready invitations (RFC 6047 iMIP) of the default event, and `scheduler send` delivering them to a real SMTP
+server (aiosmtpd on loopback): every message once, nothing twice, a re-plan's cancellation and updates only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import email.policy
+import json
+import shutil
+import socket
+from collections.abc import Iterator
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from icalendar import Calendar
+
+from scheduler import solve
+from scheduler.cli import main
+from scheduler.domain import Event, Plan, Role
+from scheduler.export import write_outputs
+from scheduler.export.mail import write_mail
+from scheduler.load import load_event
+from scheduler.publish import publish
+from scheduler.send import Outgoing, Sent, Status, forgotten, log_path, triage
+from scheduler.views import build_view
+
+ROOT = Path(__file__).resolve().parents[2]
+GENERATED = dt.datetime(2020, 11, 10, tzinfo=dt.UTC)
+REPLANNED = dt.datetime(2020, 11, 10, 18, 30, tzinfo=dt.UTC)
+ORGANISER = "secretariat@example.org"
+
+
+def read(data: bytes) -> EmailMessage:
+    message = BytesParser(policy=email.policy.default).parsebytes(data)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def calendar_part(message: EmailMessage) -> EmailMessage:
+    return next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+
+
+@dataclasses.dataclass
+class Planned:
+    event: Event
+    plan: Plan
+    out: Path
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory: pytest.TempPathFactory) -> Planned:
+    """The default event planned once and published into OUT as `scheduler plan` does."""
+    event = load_event(ROOT / "data" / "gcm2020-unece")
+    result = solve.plan(event, generated_at=GENERATED)
+    out = tmp_path_factory.mktemp("published") / "out"
+    publish(out, lambda staging: write_outputs(build_view(event, result), staging))
+    return Planned(event, result, out)
+
+
+# --- the messages --------------------------------------------------------------------------------------------
+
+
+def test_one_message_per_invitation_file(planned: Planned) -> None:
+    invites = {p.stem for p in (planned.out / "calendar" / "invites").glob("*.ics")}
+
+    assert {p.stem for p in (planned.out / "mail").glob("*.eml")} == invites
+    assert len(invites) == len(planned.plan.assignments)
+
+
+def test_each_message_is_an_imip_request_to_its_participant(planned: Planned) -> None:
+    people = planned.event.applicant_by_id
+    for assignment in planned.plan.assignments:
+        name = f"{assignment.participant}_{assignment.session}"
+        data = (planned.out / "mail" / f"{name}.eml").read_bytes()
+        ics = (planned.out / "calendar" / "invites" / f"{name}.ics").read_bytes()
+        message = read(data)
+        alternative, attachment = message.iter_parts()
+        plain, calendar = alternative.iter_parts()
+        person = people[assignment.participant]
+
+        assert max(data) < 128, "7-bit only, for any relay"
+        assert message.get_content_type() == "multipart/mixed"
+        assert alternative.get_content_type() == "multipart/alternative"
+        assert (plain.get_content_type(), calendar.get_content_type()) == ("text/plain", "text/calendar")
+        assert calendar.get_param("method") == "REQUEST"
+        assert str(calendar.get_param("charset")).upper() == "UTF-8"
+        assert attachment.get_content_type() == "application/ics"
+        assert attachment.get_filename() == "invite.ics"
+        assert attachment.get_content() == ics
+        assert calendar.get_content().replace("\r\n", "\n") == ics.decode().replace("\r\n", "\n")
+        assert Calendar.from_ical(calendar.get_content()).method == "REQUEST"
+        assert message["From"].addresses[0].addr_spec == ORGANISER
+        assert [a.addr_spec for a in message["To"].addresses] == [person.email]
+        assert message["To"].addresses[0].display_name == person.name
+        # Python's folder may put a whole subject on a continuation line; readers drop the space it leaves
+        assert message["Subject"].strip() == f"Invitation: {assignment.role.value.capitalize()} in " + (
+            planned.event.session_by_id[assignment.session].title
+        )
+        assert message["Date"] == format_datetime(GENERATED)
+        assert message["Message-ID"] == f"<{name.replace('_', '-')}.0.request@gcm2020-unece.example.org>"
+        assert plain.get_content().startswith(f"Dear {person.name},\r\n")
+        assert "Your role: " in plain.get_content()
+
+
+def test_messages_are_byte_stable(planned: Planned, tmp_path: Path) -> None:
+    write_mail(build_view(planned.event, planned.plan), tmp_path / "again")
+
+    for path in (planned.out / "mail").glob("*.eml"):
+        assert (tmp_path / "again" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+# --- sending -------------------------------------------------------------------------------------------------
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives and refuses the recipients in `refuse`."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[str, list[str], bytes]] = []
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
+        if address in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def smtp_server() -> Iterator[tuple[Inbox, str]]:
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield inbox, f"127.0.0.1:{controller.port}"
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp(smtp_server: tuple[Inbox, str]) -> tuple[Inbox, str]:
+    inbox, address = smtp_server
+    inbox.received.clear()
+    inbox.refuse.clear()
+    return inbox, address
+
+
+@pytest.fixture
+def out(planned: Planned, tmp_path: Path) -> Path:
+    """A copy of the published OUT with no sent log yet."""
+    copy = tmp_path / "out"
+    shutil.copytree(planned.out, copy)
+    return copy
+
+
+def sent_log(out: Path) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = json.loads(log_path(out).read_text(encoding="utf-8"))["sent"]
+    return entries
+
+
+def test_dry_run_lists_every_message_and_sends_nothing(
+    out: Path, smtp: tuple[Inbox, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox, address = smtp
+
+    code = main(["send", str(out), "--smtp", address])
+
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert inbox.received == []
+    assert not log_path(out).exists()
+    count = len(list((out / "mail").glob("*.eml")))
+    assert f"{count} of {count} messages would be sent" in printed
+    assert "--really" in printed
+
+
+def test_really_sends_every_message_once(planned: Planned, out: Path, smtp: tuple[Inbox, str]) -> None:
+    inbox, address = smtp
+    files = {p.name: read(p.read_bytes()) for p in (out / "mail").glob("*.eml")}
+
+    assert main(["send", str(out), "--smtp", address, "--really"]) == 0
+
+    assert len(inbox.received) == len(files)
+    by_id = {m["Message-ID"]: m for m in files.values()}
+    for sender, recipients, data in inbox.received:
+        message = read(data)
+        original = by_id[message["Message-ID"]]
+        calendar = Calendar.from_ical(calendar_part(message).get_content())
+        assert sender == ORGANISER
+        assert recipients == [original["To"].addresses[0].addr_spec]
+        assert calendar.method == calendar_part(message).get_param("method") == "REQUEST"
+        assert (
+            calendar.events[0].uid == Calendar.from_ical(calendar_part(original).get_content()).events[0].uid
+        )
+        assert message["Date"] != original["Date"]  # the time of sending, not of planning
+    log = sent_log(out)
+    assert len(log) == len(files)
+    assert set(log[0]) == {
+        "participant",
+        "session",
+        "uid",
+        "sequence",
+        "method",
+        "to",
+        "sent_at",
+        "message_id",
+    }
+    assert {(e["participant"], e["session"], e["sequence"], e["method"]) for e in log} == {
+        (a.participant, a.session, 0, "REQUEST") for a in planned.plan.assignments
+    }
+
+    assert main(["send", str(out), "--smtp", address, "--really"]) == 0
+    assert len(inbox.received) == len(files)
+
+
+def test_a_replan_sends_only_the_cancellation_and_the_changed_invitations(
+    planned: Planned, out: Path, smtp: tuple[Inbox, str]
+) -> None:
+    inbox, address = smtp
+    assert main(["send", str(out), "--smtp", address, "--really"]) == 0
+    first = len(inbox.received)
+    leaving = next(a for a in planned.plan.assignments if a.role is Role.SPEAKER)
+    event = dataclasses.replace(
+        planned.event,
+        applicants=tuple(
+            dataclasses.replace(a, withdrawn=True) if a.id == leaving.participant else a
+            for a in planned.event.applicants
+        ),
+    )
+    result = solve.plan(event, previous=planned.plan, generated_at=REPLANNED)
+    publish(out, lambda staging: write_outputs(build_view(event, result), staging))  # swaps OUT
+
+    assert main(["send", str(out), "--smtp", address, "--really"]) == 0
+
+    sent = [read(data) for _, _, data in inbox.received[first:]]
+    changed = {(a.participant, a.session, a.sequence) for a in result.assignments if a.sequence > 0}
+    before = {(a.participant, a.session) for a in planned.plan.assignments}
+    changed |= {
+        (a.participant, a.session, 0) for a in result.assignments if (a.participant, a.session) not in before
+    }
+    expected = {f"<{p}-{s}.{n}.request@gcm2020-unece.example.org>" for p, s, n in changed}
+    expected.add(f"<{leaving.participant}-{leaving.session}.1.cancel@gcm2020-unece.example.org>")
+    assert {m["Message-ID"] for m in sent} == expected
+    cancel = next(m for m in sent if "cancel" in m["Message-ID"])
+    calendar = Calendar.from_ical(calendar_part(cancel).get_content())
+    assert calendar_part(cancel).get_param("method") == calendar.method == "CANCEL"
+    assert str(calendar.events[0]["STATUS"]) == "CANCELLED"
+    assert calendar.events[0].sequence == 1
+    assert cancel["Subject"].strip().startswith("Cancelled: Speaker in ")
+    assert {m["Subject"].strip().split(":")[0] for m in sent if m is not cancel} == {
+        "Updated invitation",
+        "Invitation",
+    }
+    assert len(sent_log(out)) == first + len(expected)
+
+
+def test_from_sets_the_envelope_sender_and_keeps_the_organiser_in_from(
+    out: Path, smtp: tuple[Inbox, str]
+) -> None:
+    inbox, address = smtp
+
+    assert main(["send", str(out), "--smtp", address, "--really", "--from", "relay@example.org"]) == 0
+
+    sender, _, data = inbox.received[0]
+    message = read(data)
+    assert sender == "relay@example.org"
+    assert message["Sender"] == "relay@example.org"
+    assert message["From"].addresses[0].addr_spec == ORGANISER
+
+
+def test_a_refused_recipient_is_reported_and_sent_next_time(
+    out: Path, smtp: tuple[Inbox, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox, address = smtp
+    first = sorted((out / "mail").glob("*.eml"))[0]
+    refused = read(first.read_bytes())["To"].addresses[0].addr_spec
+    inbox.refuse.add(refused)
+
+    assert main(["send", str(out), "--smtp", address, "--really"]) == 1
+
+    assert f"{first.name} to {refused} not sent" in capsys.readouterr().err
+    assert refused not in {e["to"] for e in sent_log(out)}
+    inbox.refuse.clear()
+    before = len(inbox.received)
+    assert main(["send", str(out), "--smtp", address, "--really"]) == 0
+    assert [recipients for _, recipients, _ in inbox.received[before:]] == [[refused]]
+
+
+def test_cannot_connect_exits_1_naming_the_server(out: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    port = free_port()  # nothing listens there
+
+    code = main(["send", str(out), "--smtp", f"127.0.0.1:{port}", "--really"])
+
+    err = " ".join(capsys.readouterr().err.split())
+    assert code == 1
+    assert f"cannot connect to the SMTP server at 127.0.0.1:{port}" in err
+    assert "hint:" in err
+    assert not log_path(out).exists()
+
+
+def test_no_mail_folder_exits_2_with_a_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["send", str(tmp_path / "missing"), "--smtp", "127.0.0.1:25"])
+
+    err = " ".join(capsys.readouterr().err.split())
+    assert code == 2
+    assert "no plan with mail-ready invitations" in err
+    assert "scheduler plan" in err
+
+
+def test_smtp_must_be_host_and_port(out: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["send", str(out), "--smtp", "localhost"])
+
+    assert exited.value.code == 2
+    assert "is not HOST:PORT" in capsys.readouterr().err
+
+
+# --- what the log decides ------------------------------------------------------------------------------------
+
+
+def outgoing(uid: str, sequence: int, method: str = "REQUEST") -> Outgoing:
+    return Outgoing(Path(f"{uid}.eml"), "P1", "S1", "p1@example.org", uid, sequence, method, f"<{uid}>")
+
+
+def logged(uid: str, sequence: int, method: str = "REQUEST") -> Sent:
+    return Sent("P1", "S1", uid, sequence, method, "p1@example.org", "2020-11-10T00:00:00+00:00", f"<{uid}>")
+
+
+def test_log_skips_what_was_sent_and_what_a_later_version_superseded() -> None:
+    messages = [
+        outgoing("a", 0),
+        outgoing("b", 1),
+        outgoing("c", 0),
+        outgoing("d", 1, "CANCEL"),
+        outgoing("e", 1),
+    ]
+    log = [logged("a", 0), logged("b", 0), logged("c", 1, "CANCEL"), logged("d", 1), logged("x", 0)]
+
+    assert [(m.uid, status) for m, status in triage(messages, log)] == [
+        ("a", Status.SENT),
+        ("b", Status.NEW),  # an update
+        ("c", Status.SUPERSEDED),  # calendars would ignore a REQUEST below the CANCEL they hold
+        ("d", Status.SUPERSEDED),
+        ("e", Status.NEW),
+    ]
+    assert [e.uid for e in forgotten(messages, log)] == ["x"]

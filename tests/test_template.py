@@ -1,0 +1,63 @@
+"""`scheduler init`: a new event folder that guides whoever fills it in, and plans once filled in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from scheduler.cli import main
+from scheduler.load.applicants import COLUMNS
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    target = tmp_path / "regional-review-2031"
+    assert main(["init", str(target)]) == 0
+    return target
+
+
+def test_the_template_workbook_guides_the_typist(folder: Path) -> None:
+    book = openpyxl.load_workbook(folder / "applicants.xlsx")
+    assert book.sheetnames == ["applicants", "Instructions"]
+    sheet = book["applicants"]
+    assert [c.value for c in sheet[1]] == list(COLUMNS)
+    lists = {str(dv.sqref).rstrip("0123456789").split(":")[0].rstrip("0123456789"): dv.formula1
+             for dv in sheet.data_validations.dataValidation if dv.type == "list"}  # fmt: skip
+    column = {name: openpyxl.utils.get_column_letter(i) for i, name in enumerate(COLUMNS, start=1)}
+    assert lists[column["category"]] == '"member_state,observer,igo,un_system,stakeholder"'
+    assert set(lists) == {column[n] for n in ("category", "stakeholder_group", "gender", "level", "status")}
+    prompts = [dv.prompt for dv in sheet.data_validations.dataValidation]
+    assert len(prompts) == len(COLUMNS) and all(prompts)
+    assert "interests" in [c.value for c in book["Instructions"]["A"]]
+
+
+def test_a_new_event_says_what_to_fill_in(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(folder)]) == 2
+    assert "no applicants" in capsys.readouterr().err
+    toml = (folder / "event.toml").read_text(encoding="utf-8")
+    assert 'id = "regional-review-2031"' in toml and "TODO" in toml
+
+
+def test_a_filled_in_event_plans(folder: Path, tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(folder / "applicants.xlsx")
+    sheet = book["applicants"]
+    rows = [("P1", "Moderator Example", "RT1:moderator")] + [
+        (f"P{i}", f"Speaker {i}", "RT1:speaker") for i in range(2, 7)
+    ]
+    for number, (pid, name, wish) in enumerate(rows, start=2):
+        values = {"id": pid, "name": name, "email": f"{pid.lower()}@example.org", "category": "stakeholder",
+                  "stakeholder_group": "academia", "interests": wish}  # fmt: skip
+        for column, key in enumerate(COLUMNS, start=1):
+            if key in values:
+                sheet.cell(row=number, column=column, value=values[key])
+    book.save(folder / "applicants.xlsx")
+    assert main(["validate", str(folder)]) == 0
+    assert main(["plan", str(folder), "--out", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "plan.json").exists()
+
+
+def test_init_never_overwrites(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init", str(folder)]) == 2
+    assert "never overwrites" in capsys.readouterr().err
