@@ -23,7 +23,7 @@ run: $(VENV)/.installed
 	$(BIN)/scheduler plan $(EVENT) --out $(OUT)
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check scheduler tests benchmarks data
+	$(BIN)/ruff check scheduler tests data $(wildcard benchmarks)
 	$(BIN)/mypy scheduler
 
 test: lint

@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
@@ -17,25 +18,26 @@ from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColu
 from rich.progress import Progress as Bar
 from rich.table import Table
 
-from scheduler import send, solve
 from scheduler.domain import Event, Plan, Role
-from scheduler.export import write_outputs
 from scheduler.export.plan_json import PlanFileError, read_plan
 from scheduler.load import InputError, load_event
 from scheduler.publish import publish
 from scheduler.rulebook import BY_NAME, SOFT
-from scheduler.solve.explain import Explanation
 from scheduler.template import FolderNotEmpty, write_template
-from scheduler.validate import penalty_items
-from scheduler.views import build_view
+
+# The solver, the exporters and the mailer load large libraries (OR-Tools, matplotlib): they are imported by the
+# commands that use them, so that `validate` and `--help` answer at once.
+if TYPE_CHECKING:
+    from scheduler import send, solve
+    from scheduler.solve.explain import Explanation
 
 OK, FAILED, INVALID, NO_PLAN = 0, 1, 2, 3
 MAX_PROBLEMS = 50  # a file with thousands of errors is summarised, not dumped
 EXAMPLES_PER_RULE = 6
 DOCS = "docs/input.md"
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXAMPLES = """examples:
   scheduler validate data/gcm2020-unece
@@ -164,6 +166,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _smtp_server(text: str) -> tuple[str, int]:
+    from scheduler import send  # noqa: PLC0415
+
     try:
         return send.parse_server(text)
     except ValueError as error:
@@ -184,6 +188,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
+    from scheduler import solve  # noqa: PLC0415
+
     event = load_event(args.event)
     previous = None
     if not args.fresh:
@@ -220,6 +226,8 @@ def _previous(args: argparse.Namespace, event: Event) -> Plan | None:
 
 
 def _solve_with_progress(event: Event, previous: Plan | None, time_limit: float) -> Plan:
+    from scheduler import solve  # noqa: PLC0415
+
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Bar(*columns, console=err, transient=True) as bar:
         task = bar.add_task("Solving: looking for a first plan", total=None)
@@ -245,6 +253,9 @@ def generated_at() -> dt.datetime:
 
 
 def _write(event: Event, result: Plan, folder: Path) -> None:
+    from scheduler.export.outputs import write_outputs  # noqa: PLC0415
+    from scheduler.views import build_view  # noqa: PLC0415
+
     view = build_view(event, result)
     with Bar(SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True) as bar:
         task = bar.add_task("Writing", total=None)
@@ -295,6 +306,9 @@ def _summary(event: Event, result: Plan, folder: Path) -> None:
 
 
 def _explain(args: argparse.Namespace) -> int:
+    from scheduler import solve  # noqa: PLC0415
+    from scheduler.validate import penalty_items  # noqa: PLC0415
+
     event = load_event(args.event)
     try:
         result = solve.plan(event, time_limit=args.time_limit, generated_at=generated_at())
@@ -325,6 +339,9 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from scheduler.export.outputs import write_outputs  # noqa: PLC0415
+    from scheduler.views import build_view  # noqa: PLC0415
+
     event = load_event(args.event)
     try:
         saved = read_plan(args.plan)
@@ -355,6 +372,8 @@ def _init(args: argparse.Namespace) -> int:
 
 def _send(args: argparse.Namespace) -> int:
     """List what would be sent (dry run), or send it with --really; the sent log keeps anything from going twice."""
+    from scheduler import send  # noqa: PLC0415
+
     try:
         messages = send.outgoing(args.out)
         log_file = send.log_path(args.out)

@@ -20,8 +20,8 @@ from icalendar import Calendar
 
 from scheduler import solve
 from scheduler.domain import Event, Plan, Role
-from scheduler.export import write_outputs
 from scheduler.export.ics import invitation
+from scheduler.export.outputs import write_outputs
 from scheduler.load import load_event
 from scheduler.views import build_view
 from tests.ical_js import parse_with_ical_js

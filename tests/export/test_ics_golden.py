@@ -22,7 +22,7 @@ from icalendar import Calendar
 
 from scheduler import solve
 from scheduler.domain import Event, Plan, SessionKind
-from scheduler.export import write_outputs
+from scheduler.export.outputs import write_outputs
 from scheduler.views import build_view
 from tests import factories as f
 

@@ -24,8 +24,8 @@ from icalendar import Calendar
 from scheduler import solve
 from scheduler.cli import main
 from scheduler.domain import Event, Plan, Role
-from scheduler.export import write_outputs
 from scheduler.export.mail import write_mail
+from scheduler.export.outputs import write_outputs
 from scheduler.load import load_event
 from scheduler.publish import publish
 from scheduler.send import Outgoing, Sent, Status, forgotten, log_path, triage
