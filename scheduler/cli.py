@@ -34,7 +34,11 @@ if TYPE_CHECKING:
 OK, FAILED, INVALID, NO_PLAN = 0, 1, 2, 3
 MAX_PROBLEMS = 50  # a file with thousands of errors is summarised, not dumped
 EXAMPLES_PER_RULE = 6
-DOCS = "docs/input.md"
+# Where the documentation says more, named in error messages.
+DOCS_INPUT = "docs/input.md"
+DOCS_NO_PLAN = "docs/rules.md, section 'When no plan exists'"
+DOCS_CALENDARS = "docs/calendars.md, section 'Troubleshooting'"
+DOCS_TROUBLE = "docs/troubleshooting.md"
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -63,6 +67,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return INVALID
     except KeyboardInterrupt:
         err.print("[red]Interrupted.[/] Nothing was written; the previous output is unchanged.")
+        return FAILED
+    except Exception as error:  # a defect: say so plainly; -v shows the traceback for the report
+        if args.verbose:
+            raise
+        err.print(f"[red]Unexpected error:[/] {escape(f'{type(error).__name__}: {error}')}")
+        err.print(
+            "Nothing was written; the previous output is unchanged. Run again with -v for the details "
+            f"(see {DOCS_TROUBLE})."
+        )
         return FAILED
 
 
@@ -301,7 +314,10 @@ def _summary(event: Event, result: Plan, folder: Path) -> None:
         table.add_row(
             "changes", f"{len(result.changes)} versus version {result.version - 1} (see agenda.xlsx, Changes)"
         )
-    table.add_row("written", f"{folder}/: plan.json, agenda.xlsx, run-of-show.xlsx, calendar/")
+    table.add_row(
+        "written",
+        f"{folder}/: plan.json, agenda.xlsx, run-of-show.xlsx, agenda.png, coverage.png, calendar/, mail/",
+    )
     out.print(table)
 
 
@@ -431,7 +447,7 @@ def _send(args: argparse.Namespace) -> int:
         except send.CannotSend as error:
             err.print(
                 f"[red]{escape(str(error))}[/] (hint: check --smtp {host}:{port}, that the server runs and that "
-                "this machine may reach it)"
+                f"this machine may reach it; see {DOCS_CALENDARS})"
             )
             return FAILED
     out.print(
@@ -455,7 +471,7 @@ def _print_problems(error: InputError) -> None:
         err.print(
             f"  ... and {len(problems) - MAX_PROBLEMS} more problems (the first {MAX_PROBLEMS} are shown)."
         )
-    err.print(f"The input format is described in {DOCS}.")
+    err.print(f"The input format is described in {DOCS_INPUT}.")
 
 
 def _print_no_plan(explanation: Explanation) -> int:
@@ -463,11 +479,12 @@ def _print_no_plan(explanation: Explanation) -> int:
     if not explanation.proven:
         err.print(
             "[red]No plan was found within the time limit[/], and none was proven impossible: "
-            "give a longer --time-limit."
+            f"give a longer --time-limit (see {DOCS_TROUBLE})."
         )
         return FAILED
     err.print("[red]No plan exists that satisfies every hard rule.[/] Nothing was written.")
     err.print(str(explanation), markup=False)
+    err.print(f"More in {DOCS_NO_PLAN}.")
     return NO_PLAN
 
 

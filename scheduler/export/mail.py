@@ -72,9 +72,9 @@ def message(view: PlanView, invite: InviteView) -> EmailMessage:
     calendar = invitation(view, invite)
     uid = invite_uid(event, invite.applicant.id, invite.session.id)
     msg = EmailMessage(policy=POLICY)
-    msg["From"] = Address(event.organiser_name, addr_spec=event.organiser_email)
-    msg["To"] = Address(invite.applicant.name, addr_spec=invite.applicant.email)
-    msg["Subject"] = subject(invite)
+    msg["From"] = Address(_one_line(event.organiser_name), addr_spec=event.organiser_email)
+    msg["To"] = Address(_one_line(invite.applicant.name), addr_spec=invite.applicant.email)
+    msg["Subject"] = _one_line(subject(invite))
     msg["Date"] = format_datetime(view.plan.generated_at)
     msg["Message-ID"] = message_id(uid, invite.sequence, invite.method)
     msg.set_content(letter(view, invite))
@@ -93,6 +93,12 @@ def message(view: PlanView, invite: InviteView) -> EmailMessage:
     assert isinstance(alternative, EmailMessage)
     alternative.set_boundary(_boundary(seed, "alternative"))
     return msg
+
+
+def _one_line(text: str) -> str:
+    """Header text: a registrant's line breaks and tabs would end the header (or be refused), so they become
+    spaces; the body and the calendar part keep the text exactly."""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
 
 
 def write_mail(view: PlanView, folder: Path) -> None:

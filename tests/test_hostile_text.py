@@ -1,0 +1,123 @@
+"""Hostile and international text typed by registrants goes through every output exactly, and never acts as code."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from icalendar import Calendar
+
+from tests.ical_js import parse_with_ical_js
+
+NAMES = [
+    '=HYPERLINK("https://evil.example.org","click")',
+    "+1 Plus, Semicolon; Backslash \\ Quote \"'",
+    "-Minus\tTab\rCarriage\nLine",
+    "@At <b>HTML</b> &amp; <script>alert(1)</script>",
+    "Анна Кузнецова",
+    "İsmail Yılmaz",
+    "مريم الحسيني",
+    "Emoji 🌍🤝 Person",
+    "Zoe\u0301 Combining Mark",
+    "L" + "o" * 498 + "ng",
+]
+EVENT_TOML = """[event]
+id = "hostile"
+title = "Text = data"
+timezone = "Europe/Zurich"
+organiser = { name = "Secretariat", email = "secretariat@example.org" }
+uid_domain = "hostile.example.org"
+speaker_link = "https://meet.example.org/j/1"
+
+[[days]]
+date = 2020-11-12
+start = 09:00:00
+end = 17:00:00
+
+[[sessions]]
+id = "S1"
+title = "Session one"
+date = 2020-11-12
+start = 10:00:00
+minutes = 120
+speakers = [1, 12]
+"""
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    event = root / "event"
+    event.mkdir()
+    (event / "event.toml").write_text(EVENT_TOML, encoding="utf-8")
+    rows = io.StringIO()
+    writer = csv.writer(rows)
+    writer.writerow(
+        ["id", "name", "email", "organisation", "function", "category", "stakeholder_group", "interests"]
+    )
+    writer.writerow(
+        ["M1", "Mod Erator", "m1@example.org", "Org", "Chair", "stakeholder", "youth", "S1:moderator"]
+    )
+    for number, name in enumerate(NAMES, start=1):
+        writer.writerow([f"P{number}", name, f"p{number}@example.org", name, name, "stakeholder", "academia",
+                         "S1:speaker"])  # fmt: skip
+    (event / "applicants.csv").write_text(rows.getvalue(), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "scheduler", "plan", str(event), "--out", str(root / "out")],
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1604966400"}, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return root / "out"
+
+
+def expected(name: str) -> str:
+    """What survives a file format: line breaks are stored as LF by every format we write."""
+    return name.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def test_every_name_is_assigned(out: Path) -> None:
+    plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert {a["participant"] for a in plan["assignments"]} == {"M1"} | {
+        f"P{i}" for i in range(1, len(NAMES) + 1)
+    }
+
+
+def test_invitations_carry_the_names_exactly(out: Path) -> None:
+    for number, name in enumerate(NAMES, start=1):
+        path = out / "calendar" / "invites" / f"P{number}_S1.ics"
+        event = Calendar.from_ical(path.read_bytes()).walk("VEVENT")[0]
+        assert str(event["ATTENDEE"].params["CN"]) == expected(name)
+        assert all(len(line) <= 75 for line in path.read_bytes().split(b"\r\n")), "folded at 75 octets"
+    reading = parse_with_ical_js(sorted((out / "calendar" / "invites").glob("*.ics")))
+    assert len(reading["files"]) == len(NAMES) + 1
+
+
+def test_workbooks_hold_text_never_formulas(out: Path) -> None:
+    for workbook in ("agenda.xlsx", "run-of-show.xlsx"):
+        with zipfile.ZipFile(out / workbook) as archive:
+            for member in archive.namelist():
+                if member.startswith("xl/worksheets/"):
+                    assert b"<f>" not in archive.read(member) and b"<f " not in archive.read(member), member
+        book = openpyxl.load_workbook(out / workbook)
+        texts = {
+            c.value
+            for ws in book.worksheets
+            for row in ws.iter_rows()
+            for c in row
+            if isinstance(c.value, str)
+        }
+        for name in NAMES:
+            assert any(expected(name) in text for text in texts), (workbook, name)
+
+
+def test_file_names_come_from_ids_only(out: Path) -> None:
+    names = {p.name for p in (out / "calendar" / "invites").iterdir()}
+    assert names == {"M1_S1.ics"} | {f"P{i}_S1.ics" for i in range(1, len(NAMES) + 1)}
