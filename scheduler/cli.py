@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import logging
 import os
 import sys
@@ -39,6 +40,7 @@ DOCS_INPUT = "docs/input.md"
 DOCS_NO_PLAN = "docs/rules.md, section 'When no plan exists'"
 DOCS_CALENDARS = "docs/calendars.md, section 'Troubleshooting'"
 DOCS_TROUBLE = "docs/troubleshooting.md"
+PASSWORD_VARIABLE = "SCHEDULER_SMTP_PASSWORD"  # noqa: S105 - the name of the variable, not a password
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -169,6 +171,14 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("out", type=Path, metavar="OUT")
     sub.add_argument("--smtp", required=True, type=_smtp_server, metavar="HOST:PORT", help="the SMTP server")
     sub.add_argument("--really", action="store_true", help="send; without it, only list what would be sent")
+    sub.add_argument(
+        "--starttls", action="store_true", help="upgrade the connection to TLS (port 587 relays)"
+    )
+    sub.add_argument(
+        "--user",
+        metavar="NAME",
+        help=f"log in to the server as NAME; the password is read from {PASSWORD_VARIABLE}, or asked for",
+    )
     sub.add_argument(
         "--from",
         dest="sender",
@@ -443,7 +453,15 @@ def _send(args: argparse.Namespace) -> int:
                 )
 
         try:
-            refused = send.deliver(todo, (host, port), log_file, sender=args.sender, on_done=done)
+            refused = send.deliver(
+                todo,
+                (host, port),
+                log_file,
+                sender=args.sender,
+                on_done=done,
+                starttls=args.starttls,
+                login=_login(args.user),
+            )
         except send.CannotSend as error:
             err.print(
                 f"[red]{escape(str(error))}[/] (hint: check --smtp {host}:{port}, that the server runs and that "
@@ -472,6 +490,16 @@ def _print_problems(error: InputError) -> None:
             f"  ... and {len(problems) - MAX_PROBLEMS} more problems (the first {MAX_PROBLEMS} are shown)."
         )
     err.print(f"The input format is described in {DOCS_INPUT}.")
+
+
+def _login(user: str | None) -> tuple[str, str] | None:
+    """The SMTP login: never a password on the command line, where other users and the history would see it."""
+    if user is None:
+        return None
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if password is None:
+        password = getpass.getpass(f"SMTP password for {user}: ")
+    return user, password
 
 
 def _print_no_plan(explanation: Explanation) -> int:

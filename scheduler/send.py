@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import smtplib
+import ssl
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from email import message_from_bytes
@@ -168,12 +169,17 @@ def deliver(
     log_file: Path,
     sender: str | None = None,
     on_done: Callable[[Outgoing, str | None], None] | None = None,
+    *,
+    starttls: bool = False,
+    login: tuple[str, str] | None = None,
 ) -> dict[Outgoing, str]:
     """Send the messages over one SMTP connection and log each one delivered; the problem of each one refused.
 
     `sender` replaces the organiser as the envelope sender and is named in a Sender header, for relays that let
     an account send only as itself; From stays the organiser, as calendar clients expect of an invitation.
-    Raises CannotSend when the server cannot be reached or drops the connection (what was sent is logged).
+    `starttls` upgrades the connection to TLS before anything is sent; `login` is (user, password) for a relay
+    that asks for it. Raises CannotSend when the server cannot be reached, refuses TLS or the login, or drops the
+    connection (what was sent is logged).
     """
     host, port = server
     entries = read_log(log_file)
@@ -183,6 +189,15 @@ def deliver(
     except (OSError, smtplib.SMTPException) as error:
         raise CannotSend(f"cannot connect to the SMTP server at {host}:{port}: {_reason(error)}") from None
     with smtp:
+        try:
+            if starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if login is not None:
+                smtp.login(*login)
+        except (OSError, smtplib.SMTPException, RuntimeError) as error:
+            raise CannotSend(
+                f"the SMTP server at {host}:{port} refused TLS or the login: {_reason(error)}"
+            ) from None
         for message in messages:
             # read as compat32, which leaves the written headers and body as they are
             mail = message_from_bytes(message.path.read_bytes())

@@ -364,3 +364,43 @@ def test_log_skips_what_was_sent_and_what_a_later_version_superseded() -> None:
         ("e", Status.NEW),
     ]
     assert [e.uid for e in forgotten(messages, log)] == ["x"]
+
+
+class _Accounts:
+    """An aiosmtpd authenticator with one account: secretariat / s3cret."""
+
+    def __call__(self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> Any:
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        good = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+            b"secretariat",
+            b"s3cret",
+        )
+        return AuthResult(success=good)
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+@pytest.mark.parametrize(("password", "code"), [("s3cret", 0), ("wrong", 1)])
+def test_login_with_the_password_from_the_environment(
+    out: Path, password: str, code: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox = Inbox()
+    # A relay that insists on a login (over plain text here: the test has no certificate for STARTTLS).
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), authenticator=_Accounts(),
+                            auth_required=True, auth_require_tls=False)  # fmt: skip
+    controller.start()
+    try:
+        monkeypatch.setenv("SCHEDULER_SMTP_PASSWORD", password)
+        # aiosmtpd answers a failed login only by going silent: do not wait the full 30 seconds for it
+        monkeypatch.setattr("scheduler.send.TIMEOUT", 3.0)
+        result = main(["send", str(out), "--smtp", f"127.0.0.1:{controller.port}", "--user", "secretariat",
+                       "--really"])  # fmt: skip
+    finally:
+        controller.stop()
+    assert result == code
+    if code == 0:
+        assert len(inbox.received) == len(list((out / "mail").glob("*.eml")))
+    else:
+        assert inbox.received == []
+        assert "refused TLS or the login" in capsys.readouterr().err
+        assert not log_path(out).exists()
