@@ -53,7 +53,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "level_of_representation",
         False,
-        "each protocol step below minister of a member-State or observer speaker",
+        "each protocol step above official of a member-State or observer delegate left without a role",
         "weight_level",
     ),
     Rule(
@@ -91,5 +91,5 @@ BY_NAME = {rule.name: rule for rule in RULES}
 HARD = tuple(rule.name for rule in RULES if rule.hard)
 SOFT = tuple(rule.name for rule in RULES if not rule.hard)
 
-# Member-State and observer speakers cost nothing for level_of_representation down to this rank.
-LEVEL_WITHOUT_COST = "minister"
+# level_of_representation counts the protocol steps of a delegate above this rank.
+LEVEL_BASE = "official"

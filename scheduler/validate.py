@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from scheduler.domain import LEVELS, Category, Event, Plan, Role
-from scheduler.rulebook import BY_NAME, LEVEL_WITHOUT_COST, RULES, SOFT
+from scheduler.rulebook import BY_NAME, LEVEL_BASE, RULES, SOFT
 from scheduler.timeline import candidate_starts, is_available, local_span
 
 
@@ -213,34 +213,26 @@ def penalty_items(event: Event, plan: Plan, previous: Plan | None = None) -> lis
     people = event.applicant_by_id
     items: list[Penalty] = []
     held = {a.participant for a in plan.assignments}
-    free = LEVELS.index(LEVEL_WITHOUT_COST)
+    base = LEVELS.index(LEVEL_BASE)
     for a in plan.assignments:
-        applicant = people[a.participant]
-        rank = applicant.interest_rank(a.session, a.role)
+        rank = people[a.participant].interest_rank(a.session, a.role)
         if rank and rank > 1:
             items.append(
                 Penalty(
                     "interest_rank", rank - 1, f"{a.participant} got choice {rank} ({a.session} {a.role})"
                 )
             )
-        if a.role is not Role.SPEAKER or applicant.category not in (Category.MEMBER_STATE, Category.OBSERVER):
-            continue
-        if applicant.category is Category.MEMBER_STATE and applicant.submission_date is None:
-            items.append(
-                Penalty(
-                    "written_submission", 1, f"{a.participant} speaks in {a.session} without a submission"
-                )
-            )
-        steps = LEVELS.index(applicant.level) - free
-        if steps > 0:
-            items.append(
-                Penalty(
-                    "level_of_representation", steps, f"{a.participant} ({applicant.level}) in {a.session}"
-                )
-            )
     for p in event.applicants:
-        if not p.withdrawn and (p.interests or p.fixed) and p.id not in held:
-            items.append(Penalty("unassigned", 1, f"{p.id} has no role"))
+        if p.withdrawn or not (p.interests or p.fixed) or p.id in held:
+            continue
+        items.append(Penalty("unassigned", 1, f"{p.id} has no role"))
+        if p.category is Category.MEMBER_STATE and p.submission_date is not None:
+            items.append(
+                Penalty("written_submission", 1, f"{p.id} ({p.country}) sent a submission and has no role")
+            )
+        if p.category in (Category.MEMBER_STATE, Category.OBSERVER) and LEVELS.index(p.level) < base:
+            items.append(Penalty("level_of_representation", base - LEVELS.index(p.level),
+                                 f"{p.id} ({p.level}, {p.country or p.organisation}) has no role"))  # fmt: skip
     for session in event.sessions:
         items += _panel_penalties(event, plan, session.id)
         if not session.is_fixed:

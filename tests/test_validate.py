@@ -96,34 +96,33 @@ def test_time_budget_violation() -> None:
 
 
 def test_penalties_recount_each_soft_rule() -> None:
+    state = {"category": Category.MEMBER_STATE, "gender": "f", "subregion": "EU"}
     ev = event(
         [session(speakers=(1, 4))],
         [
             person("M1", "S1:moderator", gender="f"),
-            person("D1", "S2:speaker; S1:speaker", category=Category.MEMBER_STATE, level="official", gender="f",
-                   subregion="EU"),
-            person("D2", category=Category.MEMBER_STATE, level="minister", submission_date=DAY, gender="f",
-                   subregion="EU"),
-            person("D3", category=Category.MEMBER_STATE, level="ambassador", submission_date=DAY, gender="f",
-                   subregion="EU"),
+            person("D1", "S2:speaker; S1:speaker", level="official", **state),
+            person("D2", level="minister", submission_date=DAY, **state),
+            person("D5", level="senior_official", **state),
+            person("D3", level="ambassador", submission_date=DAY, **state),
             person("Y1", stakeholder_group="youth", gender="f"),
             person("Y2", stakeholder_group="youth", gender="x"),
         ],
-    )  # fmt: skip
-    roles = [("M1", "S1", Role.MODERATOR)] + [(p, "S1", Role.SPEAKER) for p in ("D1", "D2", "D3", "Y1")]
+    )
+    roles = [("M1", "S1", Role.MODERATOR)] + [(p, "S1", Role.SPEAKER) for p in ("D1", "D2", "D5", "Y1")]
     units = penalties(ev, plan(ev, [at(ev, 10)], roles))
     assert units == {
         "interest_rank": 1,  # D1 got a second choice
-        "unassigned": 1,  # Y2
-        "written_submission": 1,  # D1
-        "level_of_representation": 4 + 2,  # official is 4 steps below minister, ambassador 2
+        "unassigned": 2,  # D3 and Y2
+        "written_submission": 1,  # D3 sent one and is left out
+        "level_of_representation": 2,  # D3, an ambassador, is two steps above official
         "gender_balance": 4,  # five women, no man: 5 - 0 - 1
-        "subregion_spread": 1,  # three from EU, two allowed
+        "subregion_spread": 1,  # three speakers from EU, two allowed
         "stakeholder_group_spread": 0,
         "early_placement": 0,
         "stability": 0,
     }
-    assert objective(ev, units) == 10 + 100 + 20 + 5 * 6 + 30 * 4 + 30
+    assert objective(ev, units) == 10 + 200 + 20 + 5 * 2 + 30 * 4 + 30
 
 
 def test_stability_counts_removed_assignments_and_moved_sessions() -> None:

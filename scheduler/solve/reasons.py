@@ -101,6 +101,4 @@ def _marginal_costs(
             >= event.rules.max_same_stakeholder_group
         ):
             names.append(f"stakeholder_group_spread: {applicant.stakeholder_group}")
-        if applicant.category is Category.MEMBER_STATE and applicant.submission_date is None:
-            names.append("written_submission: none received")
     return names

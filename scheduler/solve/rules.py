@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from scheduler.domain import LEVELS, Category, Role
-from scheduler.rulebook import BY_NAME, LEVEL_WITHOUT_COST
+from scheduler.domain import LEVELS, Applicant, Category, Role
+from scheduler.rulebook import BY_NAME, LEVEL_BASE
 from scheduler.solve.variables import Variables
 
 
@@ -202,48 +202,52 @@ def interest_rank(v: Variables) -> list[Term]:
     return [Term("interest_rank", _weight(v, "interest_rank"), sum(expr))] if expr else []
 
 
-def unassigned(v: Variables) -> list[Term]:
-    """An active applicant with interests and no role costs the weight; those who cannot get any role count as a
-    constant, so that the objective equals the validator's recount."""
-    expr: list[cp_model.LinearExprT] = []
-    for applicant in v.event.applicants:
-        if applicant.withdrawn or not (applicant.interests or applicant.fixed):
-            continue
+def left_out(v: Variables, applicant: Applicant) -> cp_model.LinearExprT:
+    """1 when the applicant ends with no role, else 0 (a constant 1 when no wish of theirs can come true)."""
+    if applicant.id not in v.left_out:
         keys = v.by_person.get(applicant.id, [])
         if not keys:
-            expr.append(cp_model.LinearExpr.constant(1))
+            v.left_out[applicant.id] = cp_model.LinearExpr.constant(1)
         elif len(keys) == 1:
-            expr.append(1 - v.x[keys[0]])
+            v.left_out[applicant.id] = 1 - v.x[keys[0]]
         else:
             assigned = v.model.new_bool_var(f"assigned[{applicant.id}]")
             v.model.add(assigned <= _sum(v, keys))
-            expr.append(1 - assigned)
+            v.left_out[applicant.id] = 1 - assigned
+    return v.left_out[applicant.id]
+
+
+def _wishing(v: Variables) -> list[Applicant]:
+    """Active applicants with at least one wish: those the waiting list is about."""
+    return [a for a in v.event.applicants if not a.withdrawn and (a.interests or a.fixed)]
+
+
+def unassigned(v: Variables) -> list[Term]:
+    """Each active applicant with interests and no role costs the weight; those who cannot get any role count
+    as a constant, so that the objective equals the validator's recount."""
+    expr = [left_out(v, a) for a in _wishing(v)]
     return [Term("unassigned", _weight(v, "unassigned"), sum(expr))] if expr else []
 
 
 def written_submission(v: Variables) -> list[Term]:
+    """Member States that sent a written submission come first: leaving one of them out costs the weight."""
     expr = [
-        var
-        for key, var in v.x.items()
-        if key[2] is Role.SPEAKER
-        and v.applicant(key).category is Category.MEMBER_STATE
-        and v.applicant(key).submission_date is None
+        left_out(v, a)
+        for a in _wishing(v)
+        if a.category is Category.MEMBER_STATE and a.submission_date is not None
     ]
     return [Term("written_submission", _weight(v, "written_submission"), sum(expr))] if expr else []
 
 
 def level_of_representation(v: Variables) -> list[Term]:
-    free = LEVELS.index(LEVEL_WITHOUT_COST)
-    expr = []
-    for key, var in v.x.items():
-        applicant = v.applicant(key)
-        steps = applicant.level_rank - free
-        if (
-            key[2] is Role.SPEAKER
-            and applicant.category in (Category.MEMBER_STATE, Category.OBSERVER)
-            and steps > 0
-        ):
-            expr.append(steps * var)
+    """Higher representation comes first: leaving out a member-State or observer delegate costs each protocol
+    step of theirs above official. Never a cost of taking someone, so delegations are not crowded out."""
+    base = LEVELS.index(LEVEL_BASE)
+    expr = [
+        (base - a.level_rank) * left_out(v, a)
+        for a in _wishing(v)
+        if a.category in (Category.MEMBER_STATE, Category.OBSERVER) and a.level_rank < base
+    ]
     return [Term("level_of_representation", _weight(v, "level_of_representation"), sum(expr))] if expr else []
 
 

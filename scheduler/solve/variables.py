@@ -55,6 +55,7 @@ class Variables:
     excluded: dict[Key, Exclusion] = field(default_factory=dict)
     by_session_role: dict[tuple[str, Role], list[Key]] = field(default_factory=lambda: defaultdict(list))
     by_person: dict[str, list[Key]] = field(default_factory=lambda: defaultdict(list))
+    left_out: dict[str, cp_model.LinearExprT] = field(default_factory=dict)  # see rules.left_out
 
     @classmethod
     def build(cls, model: cp_model.CpModel, event: Event) -> Variables:

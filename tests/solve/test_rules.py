@@ -410,7 +410,26 @@ def test_level_of_representation_preferred() -> None:
     )
     result = plan_of(ev)
     assert ("D2", "S1", "speaker") in held(result)
-    assert result.solver is not None and result.solver.costs["level_of_representation"] == 1
+    assert result.solver is not None
+    # The official left out costs no level step (official is the base) but their submission does.
+    assert (result.solver.costs["level_of_representation"], result.solver.costs["written_submission"]) == (
+        0,
+        1,
+    )
+
+
+def test_level_of_representation_never_crowds_a_delegation_out() -> None:
+    # Taking a member-State official costs nothing more than taking a stakeholder: the minister is preferred,
+    # and the official is preferred to nobody.
+    ev = event([session(speakers=(2, 2))], [
+        person("M1", "S1:moderator"),
+        person("D1", category=Category.MEMBER_STATE, level="official"),
+        person("D2", category=Category.MEMBER_STATE, level="minister"),
+        person("S9", category=Category.STAKEHOLDER),
+    ])  # fmt: skip
+    result = plan_of(ev)
+    assert ("D2", "S1", "speaker") in held(result)
+    assert result.solver is not None and result.solver.costs["level_of_representation"] == 0
 
 
 def test_gender_balance_preferred() -> None:
