@@ -11,7 +11,6 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from scheduler.load.applicants import COLUMNS
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -51,9 +51,7 @@ class _Inbox:
 
 @pytest.fixture(scope="module")
 def smtp() -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     controller = Controller(_Inbox(), hostname="127.0.0.1", port=port)
     controller.start()
     yield f"127.0.0.1:{port}"

@@ -26,6 +26,7 @@ from scheduler import solve
 from scheduler.export.ics import invitation, public_calendar
 from scheduler.load import load_event
 from scheduler.views import PlanView, build_view
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTH = "Basic " + base64.b64encode(b"organiser:any").decode()  # [auth] type = none takes any password
@@ -38,13 +39,6 @@ QUERY = """<?xml version="1.0" encoding="utf-8"?>
   </C:comp-filter></C:comp-filter></C:filter>
 </C:calendar-query>
 """
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")

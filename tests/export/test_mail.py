@@ -9,7 +9,6 @@ import datetime as dt
 import email.policy
 import json
 import shutil
-import socket
 from collections.abc import Iterator
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -30,6 +29,7 @@ from scheduler.load import load_event
 from scheduler.publish import publish
 from scheduler.send import Outgoing, Sent, Status, forgotten, log_path, triage
 from scheduler.views import build_view
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATED = dt.datetime(2020, 11, 10, tzinfo=dt.UTC)
@@ -137,13 +137,6 @@ class Inbox:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
         return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
