@@ -6,10 +6,11 @@ Shared by the solver and the validator; pure functions of the event, no solver.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pytz
 
-from scheduler.domain import Applicant, Event, Session
+from scheduler.domain import Applicant, Break, Day, Event, Session
 from scheduler.load.timeparse import covers
 
 
@@ -34,22 +35,33 @@ def candidate_starts(event: Event, session: Session) -> list[dt.datetime]:
     if session.is_fixed:
         assert session.date is not None and session.start is not None
         return [event.localize(session.date, session.start)]
-    step = dt.timedelta(minutes=event.rules.slot_minutes)
+    # Sessions of the same length share their starts: computed once per length (a long event has thousands).
+    return list(
+        _grid_starts(event.timezone, event.days, event.breaks, event.rules.slot_minutes, session.minutes)
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _grid_starts(
+    timezone: str, days: tuple[Day, ...], breaks: tuple[Break, ...], slot_minutes: int, minutes: int
+) -> tuple[dt.datetime, ...]:
+    tz = pytz.timezone(timezone)
+    step = dt.timedelta(minutes=slot_minutes)
     starts = []
-    for day in event.days:
+    for day in days:
         wall = dt.datetime.combine(day.date, day.start)
         day_end = dt.datetime.combine(day.date, day.end)
-        while wall + dt.timedelta(minutes=session.minutes) <= day_end:
-            wall_end = wall + dt.timedelta(minutes=session.minutes)
-            if not any(
-                b.date == day.date
-                and wall < dt.datetime.combine(b.date, b.end)
-                and dt.datetime.combine(b.date, b.start) < wall_end
-                for b in event.breaks
-            ):
-                starts.append(event.localize(wall.date(), wall.time()))
+        pauses = [
+            (dt.datetime.combine(b.date, b.start), dt.datetime.combine(b.date, b.end))
+            for b in breaks
+            if b.date == day.date
+        ]
+        while wall + dt.timedelta(minutes=minutes) <= day_end:
+            wall_end = wall + dt.timedelta(minutes=minutes)
+            if not any(wall < end and begin < wall_end for begin, end in pauses):
+                starts.append(tz.localize(wall))
             wall += step
-    return starts
+    return tuple(starts)
 
 
 def is_available(event: Event, applicant: Applicant, start: dt.datetime, end: dt.datetime) -> bool:

@@ -50,14 +50,16 @@ def plan(
     """The best plan for the event (re-planned against `previous` when given), checked by the validator."""
     started = time.monotonic()
     built = build(event, previous=previous)
-    conflicts = precheck(event, built.variables) + placement_check(event, built.variables)
+    conflicts = precheck(event, built.variables)
     if conflicts:
-        raise NoPlan(Explanation(conflicts))
+        raise NoPlan(Explanation(conflicts + placement_check(event, built.variables)))
     solver, status = run(built, time_limit, progress)
     if status == cp_model.INFEASIBLE:
         raise NoPlan(explain(event, time_limit))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise NoPlan(Explanation(proven=False))
+        # The placement check is a solve of its own (seconds on a long event): only when no plan was found.
+        conflicts = placement_check(event, built.variables)
+        raise NoPlan(Explanation(conflicts) if conflicts else Explanation(proven=False))
     placements, assignments = _extract(built.variables, solver)
     order = running_order.build(event, placements, assignments)
     unassigned = unassigned_reasons(event, built.variables, placements, assignments)

@@ -60,8 +60,9 @@ def explain(event: Event, time_limit: float = 60.0) -> Explanation:
 
 
 def _when(event: Event, variables: Variables, session_id: str) -> str:
-    starts = variables.starts[session_id]
+    del variables  # its starts may be presolved; the message speaks of the times the organisers allowed
     session = event.session_by_id[session_id]
+    starts = candidate_starts(event, session)
     if len(starts) == 1:
         return f"at {event_span(event, starts[0], session_end(starts[0], session))}"
     return "at any time it can take place"

@@ -3,6 +3,7 @@ soft rules return their weighted terms. The names are those of `scheduler.rulebo
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -108,13 +109,26 @@ def availability(v: Variables, guards: Guards) -> None:
     """Wishes never available have no variable; the others may only be held when the session is placed in time
     the person is available (sessions with one possible start need nothing more)."""
     del guards  # availability is a fact about people, never relaxed by the planner
+    # People available at the same starts share one literal "the session starts at one of these": each wish
+    # implies it, and it is defined once over the starts (or their complement, whichever is shorter).
+    window: dict[tuple[str, tuple[int, ...]], cp_model.IntVar] = {}
     for key, var in v.x.items():
         person, session, _ = key
-        slots = v.available_slots[person, session]
-        if len(slots) < len(v.placed[session]):
-            v.model.add(var <= sum(v.placed[session][i] for i in slots)).with_name(
-                f"availability:{person}:{session}"
-            )
+        slots = tuple(v.available_slots[person, session])
+        placed = v.placed[session]
+        if len(slots) == len(placed):
+            continue
+        literal = window.get((session, slots))
+        if literal is None:
+            literal = v.model.new_bool_var(f"window[{session},{len(window)}]")
+            inside = set(slots)
+            outside = [lit for i, lit in enumerate(placed) if i not in inside]
+            if len(slots) <= len(outside):
+                v.model.add(literal <= sum(placed[i] for i in slots))
+            else:
+                v.model.add(literal + sum(outside) <= 1)
+            window[session, slots] = literal
+        v.model.add_implication(var, literal).with_name(f"availability:{person}:{session}")
 
 
 def objective_coverage(v: Variables, guards: Guards) -> None:
@@ -166,6 +180,22 @@ def placement(v: Variables, guards: Guards) -> None:
             )
         )
     v.model.add_no_overlap(intervals).with_name("placement:no_overlap")
+    # The same rule as cliques: at every possible start minute, at most one session is running. Redundant for
+    # the search, it gives the LP relaxation the strength of the time-indexed formulation.
+    running: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    points = sorted({v.minute(start) for starts in v.starts.values() for start in starts})
+    for session in v.event.sessions:
+        for start, literal in zip(v.starts[session.id], v.placed[session.id], strict=True):
+            begin = v.minute(start)
+            first, last = (
+                bisect.bisect_left(points, begin),
+                bisect.bisect_left(points, begin + session.minutes),
+            )
+            for point in points[first:last]:
+                running[point].append(literal)
+    for point, literals in sorted(running.items()):
+        if len(literals) > 1:
+            v.model.add_at_most_one(literals).with_name(f"placement:no_overlap:{point}")
     minutes = {s.id: s.minutes for s in v.event.sessions}
     for session in v.event.sessions:
         for other in session.after:
@@ -210,6 +240,8 @@ def left_out(v: Variables, applicant: Applicant) -> cp_model.LinearExprT:
             v.left_out[applicant.id] = cp_model.LinearExpr.constant(1)
         elif len(keys) == 1:
             v.left_out[applicant.id] = 1 - v.x[keys[0]]
+        elif v.event.rules.max_roles_per_person == 1:
+            v.left_out[applicant.id] = 1 - _sum(v, keys)  # one_role keeps the sum at most 1
         else:
             assigned = v.model.new_bool_var(f"assigned[{applicant.id}]")
             v.model.add(assigned <= _sum(v, keys))
@@ -296,7 +328,12 @@ def stakeholder_group_spread(v: Variables) -> list[Term]:
 
 
 def early_placement(v: Variables) -> list[Term]:
-    expr = [i * lit for session in v.event.sessions for i, lit in enumerate(v.placed[session.id]) if i > 0]
+    expr = [
+        index * lit
+        for session in v.event.sessions
+        for index, lit in zip(v.start_index[session.id], v.placed[session.id], strict=True)
+        if index > 0
+    ]
     return [Term("early_placement", _weight(v, "early_placement"), sum(expr))] if expr else []
 
 

@@ -6,14 +6,18 @@ impossibilities of availability are enforced by absence, and the reason of each 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
+import pytz
 from ortools.sat.python import cp_model
 
-from scheduler.domain import LEVELS, Applicant, Category, Event, Role, Session
-from scheduler.timeline import candidate_starts, is_available, session_end
+from scheduler.domain import LEVELS, Applicant, Category, Event, Role, Session, Window
+from scheduler.load.timeparse import covers
+from scheduler.timeline import candidate_starts
 
 Key = tuple[str, str, Role]  # (participant, session, role)
 
@@ -51,20 +55,27 @@ class Variables:
     placed: dict[str, list[cp_model.IntVar]] = field(default_factory=dict)
     start_minute: dict[str, cp_model.IntVar] = field(default_factory=dict)
     x: dict[Key, cp_model.IntVar] = field(default_factory=dict)
+    start_index: dict[str, list[int]] = field(default_factory=dict)  # each start's place in candidate_starts
+    start_minutes: dict[str, list[int]] = field(default_factory=dict)
     available_slots: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     excluded: dict[Key, Exclusion] = field(default_factory=dict)
     by_session_role: dict[tuple[str, Role], list[Key]] = field(default_factory=lambda: defaultdict(list))
     by_person: dict[str, list[Key]] = field(default_factory=lambda: defaultdict(list))
     left_out: dict[str, cp_model.LinearExprT] = field(default_factory=dict)  # see rules.left_out
+    _slots_by_signature: dict[tuple[str, tuple[Window, ...], str], list[int]] = field(default_factory=dict)
+    _local_times: dict[tuple[str, int], dt.datetime] = field(default_factory=dict)
+    _local_lists: dict[tuple[str, str], list[dt.datetime]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, model: cp_model.CpModel, event: Event) -> Variables:
+    def build(cls, model: cp_model.CpModel, event: Event, *, presolve: bool = False) -> Variables:
+        """The variables of an event; `presolve` leaves out the starts that no plan can use (see `_presolve`),
+        which explanations keep so that their guarded rules can name the conflict."""
         variables = cls(model, event)
-        variables._build_placement()
+        variables._build_placement(presolve=presolve)
         variables._build_assignments()
         return variables
 
-    @property
+    @cached_property
     def origin(self) -> dt.datetime:
         """Minute 0 of the model's time axis: midnight before the first day, in UTC terms."""
         first = min((d.date for d in self.event.days), default=dt.date(2000, 1, 1))
@@ -73,19 +84,79 @@ class Variables:
     def minute(self, when: dt.datetime) -> int:
         return int((when - self.origin).total_seconds() // 60)
 
-    def _build_placement(self) -> None:
+    def _build_placement(self, *, presolve: bool = False) -> None:
+        candidates = {s.id: candidate_starts(self.event, s) for s in self.event.sessions}
+        kept = (
+            self._presolve(candidates)
+            if presolve
+            else {k: list(range(len(v))) for k, v in candidates.items()}
+        )
         for session in self.event.sessions:
-            starts = candidate_starts(self.event, session)
+            starts = [candidates[session.id][i] for i in kept[session.id]]
             self.starts[session.id] = starts
+            self.start_index[session.id] = kept[session.id]
             literals = [self.model.new_bool_var(f"placed[{session.id},{i}]") for i in range(len(starts))]
             self.placed[session.id] = literals
-            minutes = [self.minute(s) for s in starts] or [0]
+            minutes = [self.minute(s) for s in starts]
+            self.start_minutes[session.id] = minutes
+            minutes = minutes or [0]
             start = self.model.new_int_var_from_domain(
                 cp_model.Domain.from_values(minutes), f"start[{session.id}]"
             )
             if starts:
                 self.model.add(start == sum(m * lit for m, lit in zip(minutes, literals, strict=True)))
             self.start_minute[session.id] = start
+
+    def _presolve(self, candidates: dict[str, list[dt.datetime]]) -> dict[str, list[int]]:
+        """The candidate starts (as indices) that some plan could use: a start is dropped when the session would
+        overlap a session with one possible start, or start before a session it must follow can end, or end after
+        a session that must follow it has to start. Repeated until nothing changes: every plan stays possible."""
+        event = self.event
+        length = {s.id: dt.timedelta(minutes=s.minutes) for s in event.sessions}
+        # Sessions with one possible start, in time order; they never overlap each other (or no plan exists, and
+        # keeping a few starts too many is harmless), so the last one to begin before a start's end is the only
+        # one that can overlap it.
+        fixed = sorted(
+            (starts[0], starts[0] + length[sid]) for sid, starts in candidates.items() if len(starts) == 1
+        )
+        begins = [begin for begin, _ in fixed]
+        kept = {}
+        for sid, starts in candidates.items():
+            kept[sid] = list(range(len(starts)))
+            if len(starts) > 1:
+                kept[sid] = [
+                    i
+                    for i, start in enumerate(starts)
+                    if (before := bisect.bisect_left(begins, start + length[sid])) == 0
+                    or fixed[before - 1][1] <= start
+                ]
+        followers: dict[str, list[str]] = defaultdict(list)
+        for session in event.sessions:
+            for other in session.after:
+                followers[other].append(session.id)
+        changed = True
+        while changed:
+            changed = False
+            for session in event.sessions:
+                sid, starts = session.id, candidates[session.id]
+                if not kept[sid]:
+                    continue
+                earliest = max(
+                    (candidates[o][kept[o][0]] + length[o] for o in session.after if kept[o]), default=None
+                )
+                latest = min((candidates[f][kept[f][-1]] for f in followers[sid] if kept[f]), default=None)
+                keep = [
+                    i
+                    for i in kept[sid]
+                    if (earliest is None or starts[i] >= earliest)
+                    and (latest is None or starts[i] + length[sid] <= latest)
+                ]
+                if len(keep) < len(kept[sid]):
+                    kept[sid], changed = keep, True
+        if not all(kept.values()):
+            # No placement exists: keep every start, so that the explanation names the conflicting rules.
+            return {sid: list(range(len(starts))) for sid, starts in candidates.items()}
+        return kept
 
     def _build_assignments(self) -> None:
         sessions = self.event.session_by_id
@@ -113,15 +184,37 @@ class Variables:
             return Exclusion("eligibility", problem)
         slots = self.available_slots.get((applicant.id, session.id))
         if slots is None:
-            slots = [
-                i
-                for i, start in enumerate(self.starts[session.id])
-                if is_available(self.event, applicant, start, session_end(start, session))
-            ]
+            # Availability depends only on the zone and the windows: people who share both share their slots.
+            signature = (applicant.timezone or self.event.timezone, applicant.available, session.id)
+            slots = self._slots_by_signature.get(signature)
+            if slots is None and not applicant.available:
+                slots = list(range(len(self.starts[session.id])))
+            elif slots is None:
+                local = self._local_starts(signature[0], session.id)
+                length = dt.timedelta(minutes=session.minutes)
+                slots = [
+                    i for i, start in enumerate(local) if covers(applicant.available, start, start + length)
+                ]
+                self._slots_by_signature[signature] = slots
             self.available_slots[applicant.id, session.id] = slots
         if not slots:
             return Exclusion("availability", "not available at any time the session can take place")
         return None
+
+    def _local_starts(self, zone: str, session: str) -> list[dt.datetime]:
+        """The session's starts on the wall clock of `zone`. Thousands of people ask for the same few zones and
+        instants, so both the lists and the instants are converted once."""
+        local = self._local_lists.get((zone, session))
+        if local is None:
+            tz = pytz.timezone(zone)
+            local = []
+            for start, minute in zip(self.starts[session], self.start_minutes[session], strict=True):
+                wall = self._local_times.get((zone, minute))
+                if wall is None:
+                    wall = self._local_times[zone, minute] = start.astimezone(tz)
+                local.append(wall)
+            self._local_lists[zone, session] = local
+        return local
 
     def keys(self, session: str, role: Role) -> list[Key]:
         return self.by_session_role.get((session, role), [])
