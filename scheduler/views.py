@@ -6,9 +6,21 @@ Built once from (event, plan); exporters only format them and never decide anyth
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
-from scheduler.domain import Applicant, Cancellation, Category, Event, Plan, Role, Session, SessionKind
+from scheduler.domain import (
+    Applicant,
+    Cancellation,
+    Category,
+    Event,
+    Plan,
+    Role,
+    RunningItem,
+    Session,
+    SessionKind,
+)
 
 
 @dataclass(frozen=True)
@@ -63,7 +75,11 @@ class PlanView:
     unassigned: tuple[tuple[Applicant, str], ...]
 
     def session(self, session_id: str) -> SessionView:
-        return next(s for s in self.sessions if s.id == session_id)
+        return self._by_id[session_id]
+
+    @cached_property
+    def _by_id(self) -> dict[str, SessionView]:
+        return {s.id: s for s in self.sessions}
 
     def coverage(self, session_id: str, objective: int) -> tuple[Applicant, ...]:
         """The assigned speakers of a session who declared the objective."""
@@ -73,13 +89,19 @@ class PlanView:
 def build_view(event: Event, plan: Plan) -> PlanView:
     tz = event.tz
     people = event.applicant_by_id
+    # Grouped by session once: looking them up per session went through the whole plan each time.
+    raw_items: dict[str, list[RunningItem]] = defaultdict(list)
+    for item in plan.running_order:
+        raw_items[item.session].append(item)
+    holders: dict[tuple[str, Role], list[str]] = defaultdict(list)
+    for a in plan.assignments:
+        holders[a.session, a.role].append(a.participant)
     sessions = []
     for placement in sorted(plan.placements, key=lambda p: (p.start, p.session)):
         session = event.session_by_id[placement.session]
-        raw_items = [i for i in plan.running_order if i.session == session.id]
         items = tuple(
             ItemView(n, _in(tz, i.start), _in(tz, i.end), i.segment, people.get(i.participant or ""), i.role)
-            for n, i in enumerate(raw_items, start=1)
+            for n, i in enumerate(raw_items[session.id], start=1)
         )
         speakers = tuple(i.person for i in items if i.segment == "intervention" and i.person is not None)
         sessions.append(
@@ -88,20 +110,25 @@ def build_view(event: Event, plan: Plan) -> PlanView:
                 _in(tz, placement.start),
                 _in(tz, placement.end),
                 placement.sequence,
-                tuple(people[p] for p in sorted(plan.assigned(session.id, Role.MODERATOR))),
-                tuple(people[p] for p in sorted(plan.assigned(session.id, Role.RAPPORTEUR))),
+                tuple(people[p] for p in sorted(holders[session.id, Role.MODERATOR])),
+                tuple(people[p] for p in sorted(holders[session.id, Role.RAPPORTEUR])),
                 speakers,
                 items,
             )
         )
     by_id = {s.id: s for s in sessions}
+    slots: dict[tuple[str, str], list[ItemView]] = defaultdict(list)  # by (session, participant)
+    for s in sessions:
+        for i in s.items:
+            if i.person is not None:
+                slots[s.id, i.person.id].append(i)
     invites = [
         InviteView(
             people[a.participant],
             by_id[a.session],
             a.role,
             a.sequence,
-            tuple(i for i in by_id[a.session].items if i.person is not None and i.person.id == a.participant),
+            tuple(slots[a.session, a.participant]),
         )
         for a in sorted(plan.assignments, key=lambda a: (a.participant, a.session))
     ]

@@ -8,15 +8,19 @@ sheets print on A4 landscape, one page wide.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from copy import copy
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
@@ -65,7 +69,16 @@ def clean(text: str) -> str:
     return text
 
 
-def put(ws: Worksheet, row: int, column: int, value: Any, *, font: Font | None = None) -> Cell:
+def put(
+    ws: Worksheet,
+    row: int,
+    column: int,
+    value: Any,
+    *,
+    font: Font | None = None,
+    border: Border | None = None,
+    fill: PatternFill | None = None,
+) -> Cell:
     """Write one value, top-aligned: text wrapped, numbers, dates and times centred. Text is always a string
     cell, never a formula, and is quoted (`quotePrefix`) when it starts like a formula, so that editing the
     cell cannot turn it into one."""
@@ -73,22 +86,75 @@ def put(ws: Worksheet, row: int, column: int, value: Any, *, font: Font | None =
     assert isinstance(cell, Cell), f"{cell.coordinate} lies inside a merged range"
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         value = value.replace(tzinfo=None)  # Excel has no time zones: the sheet says which zone it shows
+    quote = None
     if isinstance(value, str):
         cell.value = clean(value)
         cell.data_type = "s"  # openpyxl would otherwise store text starting with "=" as a formula
-        cell.quotePrefix = value.startswith(FORMULA_TRIGGERS)
+        quote = value.startswith(FORMULA_TRIGGERS)
     else:
         cell.value = value
+    number_format = None
     if isinstance(value, dt.datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm"
+        number_format = "yyyy-mm-dd hh:mm"
     elif isinstance(value, dt.date):
-        cell.number_format = "yyyy-mm-dd"
+        number_format = "yyyy-mm-dd"
     elif isinstance(value, dt.time):
-        cell.number_format = "hh:mm"
-    cell.alignment = WRAP if value is None or isinstance(value, str) else CENTRE  # numbers, dates, times
+        number_format = "hh:mm"
+    alignment = WRAP if value is None or isinstance(value, str) else CENTRE  # numbers, dates, times
+    _style(cell, quote, number_format, alignment, font, border, fill)
+    return cell
+
+
+# Setting a style on a cell makes openpyxl hash the style object, part by part, to find it in the workbook's list,
+# which took most of the time of writing a big workbook. A sheet uses a handful of combinations, so each is set
+# attribute by attribute once per workbook, and the resulting StyleArray (the cell's indexes into those lists)
+# copied to the other cells that get the same combination on the same starting style. Style objects are told
+# apart by identity, and kept alive with the entry so that an identity is never reused.
+_STYLES: WeakKeyDictionary[Workbook, dict[tuple[object, ...], tuple[StyleArray, tuple[object, ...]]]]
+_STYLES = WeakKeyDictionary()
+_UNSTYLED = tuple(StyleArray())  # the style of a new cell, whose _style is None
+
+
+def _style(
+    cell: Cell,
+    quote: bool | None,
+    number_format: str | None,
+    alignment: Alignment,
+    font: Font | None,
+    border: Border | None,
+    fill: PatternFill | None,
+) -> None:
+    """Set the cell's quotePrefix (unless None), number format (unless None), alignment, and font, border and
+    fill (those that are not None), exactly as setting each attribute would."""
+    objects = (alignment, font, border, fill)
+    book = cell.parent.parent
+    assert isinstance(book, Workbook)
+    known = _STYLES.setdefault(book, {})
+    current = _style_array(cell)
+    start = _UNSTYLED if current is None else tuple(current)
+    key = (start, quote, number_format, id(alignment), id(font), id(border), id(fill))
+    found = known.get(key)
+    if found is not None:
+        cell._style = StyleArray(found[0])  # type: ignore[attr-defined]  # see _style_array
+        return
+    if quote is not None:
+        cell.quotePrefix = quote
+    if number_format is not None:
+        cell.number_format = number_format
+    cell.alignment = alignment
     if font is not None:
         cell.font = font
-    return cell
+    if border is not None:
+        cell.border = border
+    if fill is not None:
+        cell.fill = fill
+    known[key] = (StyleArray(cell._style), objects)  # type: ignore[attr-defined]  # see _style_array
+
+
+def _style_array(cell: Cell) -> StyleArray | None:
+    """openpyxl's record of a cell's styles, indexes into its workbook's lists of fonts, fills...; None for a new
+    cell. Not in openpyxl's type stubs."""
+    return cell._style  # type: ignore[attr-defined,no-any-return]
 
 
 def write_table(
@@ -103,12 +169,11 @@ def write_table(
     """A header row and data rows with a grid, filterable (an Excel table when `name` is given), the header
     frozen, the columns `widths` characters wide; returns the last row written."""
     for column, title in enumerate(header, start=1):
-        cell = put(ws, first_row, column, title, font=HEADER_FONT)
-        cell.fill, cell.border = HEADER_FILL, GRID
+        put(ws, first_row, column, title, font=HEADER_FONT, border=GRID, fill=HEADER_FILL)
     last = first_row
     for last, values in enumerate(rows, start=first_row + 1):
         for column, value in enumerate(values, start=1):
-            put(ws, last, column, value).border = GRID
+            put(ws, last, column, value, border=GRID)
     ref = f"A{first_row}:{get_column_letter(len(header))}{max(last, first_row + 1)}"
     # A table needs a data row and distinct column names; otherwise a plain filter does.
     if name and last > first_row and len({h.casefold() for h in header}) == len(header):
@@ -127,12 +192,14 @@ def text_lines(text: str, width: float, size: float = FONT_SIZE, bold: bool = Fa
     """How many lines `text` takes when wrapped word by word in `width` units of column width, at `size`
     points; a word longer than a line is broken inside, as spreadsheet programs do."""
     capacity = max(1.0, width) * FONT_SIZE / size / (BOLD_WIDTH if bold else 1.0)
+    if len(text) * WIDE_UNITS <= capacity and "\n" not in text:
+        return 1  # it would fit even if every character were wide: most cells, without measuring a word
     lines = 0
     for paragraph in text.split("\n"):
         lines += 1
         used = 0.0
         for word in paragraph.split(" "):
-            need = sum(map(_units, word))
+            need = _word_units(word)
             if used and used + SPACE_UNITS + need > capacity:
                 lines += 1
                 used = 0.0
@@ -143,6 +210,12 @@ def text_lines(text: str, width: float, size: float = FONT_SIZE, bold: bool = Fa
                 need -= capacity
             used += need
     return lines
+
+
+@functools.lru_cache(maxsize=65_536)
+def _word_units(word: str) -> float:
+    """Cached: the same names, organisations and words come back in row after row."""
+    return sum(map(_units, word))
 
 
 def _units(character: str) -> float:
@@ -159,15 +232,23 @@ def fit_row_heights(ws: Worksheet, first_row: int = 1) -> None:
         for r in ws.merged_cells.ranges
         if r.min_row == r.max_row
     }
+    # Looked up once: a column's width, and a font's size and weight by the font's index in the workbook
+    # (reading `cell.font` builds a new proxy object each time).
+    width_of = functools.cache(lambda column: _width(ws, column))
+    fonts: dict[int, tuple[float, bool]] = {}
     for row, cells in enumerate(ws.iter_rows(min_row=first_row), start=first_row):
         height = FONT_SIZE * LINE_SPACING
         for cell in cells:
             if not isinstance(cell.value, str) or cell.column is None:
                 continue
             columns = spans.get((row, cell.column), range(cell.column, cell.column + 1))
-            width = sum(_width(ws, c) for c in columns)
-            size = float(cell.font.sz or FONT_SIZE)
-            lines = text_lines(cell.value, width, size, bool(cell.font.b))
+            width = sum(map(width_of, columns))
+            styles = _style_array(cell)
+            font_id = styles.fontId if styles is not None else 0
+            if font_id not in fonts:
+                fonts[font_id] = (float(cell.font.sz or FONT_SIZE), bool(cell.font.b))
+            size, bold = fonts[font_id]
+            lines = text_lines(cell.value, width, size, bold)
             height = max(height, lines * size * LINE_SPACING)
         ws.row_dimensions[row].height = round(height + ROW_PADDING, 1)
 

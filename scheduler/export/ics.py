@@ -10,10 +10,14 @@ DESCRIPTION and URL as well as CONFERENCE, which Outlook ignores.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 import pytz
-from icalendar import Alarm, Calendar, Event, vCalAddress, vText, vUri
+from icalendar import Alarm, Calendar, Event, vCalAddress, vDDDTypes, vInt, vText, vUri
+from icalendar.caselessdict import canonsort_keys
+from icalendar.parser import Contentline
 
 from scheduler.domain import Event as EventDef
 from scheduler.domain import Role
@@ -22,6 +26,7 @@ from scheduler.views import InviteView, ItemView, PlanView, SessionView
 
 PRODID = "-//scheduler//Virtual meeting planner//EN"
 ALARM_MINUTES = 15  # the reminder goes off this long before the tech check, so people join it on time
+FOLD_OCTETS = 74  # on a line before it is folded; with the space that starts the next line, 75 (RFC 5545)
 
 # How a person's own items of the running order are named in their invitation.
 SLOT_LABELS = {
@@ -45,7 +50,7 @@ def public_calendar(view: PlanView, sessions: Iterable[SessionView], name: str) 
     """METHOD:PUBLISH with the programme only: no attendees, no participant e-mail, no speakers' link."""
     event = view.event
     chosen = list(sessions)
-    cal = _calendar("PUBLISH", event.timezone, [t for s in chosen for t in (s.start, s.end)])
+    cal = _calendar("PUBLISH", event.timezone, [t.year for s in chosen for t in (s.start, s.end)])
     cal.add("X-WR-CALNAME", name)
     for s in chosen:
         item = _vevent(view, session_uid(event, s.id), s.sequence, s.start, s.end)
@@ -73,29 +78,76 @@ def invitation(view: PlanView, invite: InviteView) -> bytes:
 
     A REQUEST carries the description, the join link and an alarm before the tech check; a CANCEL carries
     STATUS:CANCELLED and the SEQUENCE the plan raised, at the time the cancelled invitation had.
+    To write many, use one `Invitations` for them all.
     """
-    event = view.event
-    person, s = invite.applicant, invite.session
-    zone = person.timezone or event.timezone
-    tz = pytz.timezone(zone)
-    start, end = s.start.astimezone(tz), s.end.astimezone(tz)
-    cal = _calendar(invite.method, zone, [start, end])
-    item = _vevent(view, invite_uid(event, person.id, s.id), invite.sequence, start, end)
-    item.add("ATTENDEE", attendee(invite))
-    item.add("SUMMARY", f"{invite.role.value.capitalize()}: {s.session.title}")
-    if invite.method == "CANCEL":
-        item.add("STATUS", "CANCELLED")
-        item.add("DESCRIPTION", cancellation_text(view, invite))
-    else:
-        item.add("STATUS", "CONFIRMED")
-        item.add("DESCRIPTION", description(view, invite))
+    return Invitations(view).make(invite).calendar
+
+
+class Invitation(NamedTuple):
+    """One invitation as made by `Invitations`: its text, which the mail's letter repeats, and its .ics file."""
+
+    text: str  # the DESCRIPTION: `description`, or `cancellation_text` for a CANCEL
+    calendar: bytes
+
+
+class Invitations:
+    """The invitation files of one plan, each byte for byte what icalendar writes for the whole calendar.
+
+    Building and serialising a calendar per invitation made 10,000 of them take minutes, though most lines of
+    an invitation are in many others too: the VCALENDAR head with the VTIMEZONE of the person's zone (the
+    longest part), DTSTAMP, ORGANIZER, the speakers' link, a session's times in a zone, its alarm. Each of those
+    is serialised once, and a file put together from them and its own lines. icalendar still writes every line
+    (value types, escaping, parameters); only the folding is done here (see `_fold`).
+    """
+
+    def __init__(self, view: PlanView) -> None:
+        self.view = view
+        event = view.event
+        self._shared = {
+            "DTSTAMP": _line("DTSTAMP", vDDDTypes(view.plan.generated_at.astimezone(dt.UTC))),
+            "ORGANIZER": _line("ORGANIZER", _organizer(event)),
+        }
+        self._link: dict[str, bytes] = {}
         if event.speaker_link:
-            item.add("LOCATION", event.speaker_link)
-            item.add("URL", vUri(event.speaker_link))
-            item.add("CONFERENCE", _conference(event.speaker_link))
-        item.add_component(_alarm(event, s))
-    cal.add_component(item)
-    return bytes(cal.to_ical())
+            self._link = {
+                "LOCATION": _line("LOCATION", vText(event.speaker_link)),
+                "URL": _line("URL", vUri(event.speaker_link)),
+                "CONFERENCE": _line("CONFERENCE", _conference(event.speaker_link)),
+            }
+        self._alarms: dict[str, bytes] = {}
+
+    def make(self, invite: InviteView) -> Invitation:
+        """The text and the .ics file of one invitation (see `invitation`)."""
+        view, event = self.view, self.view.event
+        person, s = invite.applicant, invite.session
+        zone = person.timezone or event.timezone
+        years, dtstart, dtend = _times(zone, s.start, s.end)
+        lines = {
+            **self._shared,
+            "SUMMARY": _repeated("SUMMARY", f"{invite.role.value.capitalize()}: {s.session.title}"),
+            "DTSTART": dtstart,
+            "DTEND": dtend,
+            "UID": _line("UID", vText(invite_uid(event, person.id, s.id))),
+            "SEQUENCE": _repeated("SEQUENCE", invite.sequence),
+            "ATTENDEE": _line("ATTENDEE", attendee(invite)),
+        }
+        alarm = b""
+        if invite.method == "CANCEL":
+            text = cancellation_text(view, invite)
+            lines["STATUS"] = _repeated("STATUS", "CANCELLED")
+        else:
+            text = description(view, invite)
+            lines["STATUS"] = _repeated("STATUS", "CONFIRMED")
+            lines.update(self._link)
+            if s.session.title not in self._alarms:
+                self._alarms[s.session.title] = bytes(_alarm(event, s).to_ical())
+            alarm = self._alarms[s.session.title]
+        lines["DESCRIPTION"] = _line("DESCRIPTION", vText(text))
+        # icalendar's order: VEVENT's canonical properties first, the others alphabetically, then the VALARM
+        properties = [lines[name] for name in canonsort_keys(lines, Event.canonical_order)]
+        head = _head(invite.method, zone, years)
+        ics = b"".join((head, b"BEGIN:VEVENT\r\n", *properties, alarm, b"END:VEVENT\r\nEND:VCALENDAR\r\n"))
+        return Invitation(text, ics)
 
 
 def attendee(invite: InviteView) -> vCalAddress:
@@ -172,15 +224,41 @@ def cancellation_text(view: PlanView, invite: InviteView) -> str:
     )
 
 
-def _calendar(method: str, zone: str, times: Sequence[dt.datetime]) -> Calendar:
-    """A VCALENDAR with the VTIMEZONE of `zone`, correct for the years of `times`."""
+def _calendar(method: str, zone: str, years: Iterable[int]) -> Calendar:
+    """A VCALENDAR with the VTIMEZONE of `zone`, correct for `years`."""
     cal = Calendar()
     cal.add("PRODID", PRODID)
     cal.add("VERSION", "2.0")
     cal.add("CALSCALE", "GREGORIAN")
     cal.add("METHOD", method)
-    cal.add_component(vtimezone(zone, sorted({t.year for t in times}) or [2000]))
+    cal.add_component(vtimezone(zone, sorted(set(years)) or [2000]))
     return cal
+
+
+@functools.cache
+def _head(method: str, zone: str, years: tuple[int, ...]) -> bytes:
+    """An invitation's lines before its VEVENT: the VCALENDAR's properties and the VTIMEZONE, the same for
+    every invitation of one method in one zone."""
+    whole = bytes(_calendar(method, zone, years).to_ical())
+    end = b"END:VCALENDAR\r\n"
+    assert whole.endswith(end)
+    return whole.removesuffix(end)
+
+
+@functools.lru_cache(maxsize=4096)
+def _times(zone: str, start: dt.datetime, end: dt.datetime) -> tuple[tuple[int, ...], bytes, bytes]:
+    """The years and the DTSTART and DTEND lines of a session in a zone, the same for everyone there.
+    (Aware times compare as instants, which is all the lines depend on besides the zone.)"""
+    tz = pytz.timezone(zone)
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    years = tuple(sorted({local_start.year, local_end.year}))
+    return years, _line("DTSTART", vDDDTypes(local_start)), _line("DTEND", vDDDTypes(local_end))
+
+
+@functools.lru_cache(maxsize=4096)
+def _repeated(name: str, value: str | int) -> bytes:
+    """A TEXT or INTEGER line that many invitations share, such as SUMMARY, STATUS or SEQUENCE."""
+    return _line(name, vInt(value) if isinstance(value, int) else vText(value))
 
 
 def _vevent(view: PlanView, uid: str, sequence: int, start: dt.datetime, end: dt.datetime) -> Event:
@@ -190,10 +268,49 @@ def _vevent(view: PlanView, uid: str, sequence: int, start: dt.datetime, end: dt
     item.add("SEQUENCE", sequence)
     item.add("DTSTART", start)
     item.add("DTEND", end)
-    organizer = vCalAddress(f"mailto:{view.event.organiser_email}")
-    organizer.params["CN"] = vText(view.event.organiser_name)
-    item.add("ORGANIZER", organizer)
+    item.add("ORGANIZER", _organizer(view.event))
     return item
+
+
+def _organizer(event: EventDef) -> vCalAddress:
+    organizer = vCalAddress(f"mailto:{event.organiser_email}")
+    organizer.params["CN"] = vText(event.organiser_name)
+    return organizer
+
+
+def _line(name: str, value: Any) -> bytes:
+    """One property's content line as a component writes it (Component.content_line), folded."""
+    return _fold(Contentline.from_parts(name, value.params, value))
+
+
+def _fold(line: str) -> bytes:
+    """The line folded as icalendar folds it: CRLF and a space once a line holds 74 octets, never inside a
+    character, and never right after a backslash or caret (clients would read `\\,` or `^n` apart).
+
+    icalendar looks at each character in turn, which took most of the time of writing big events; here a
+    line of ASCII, nearly every line, is cut in slices of 74.
+    """
+    ascii = line.isascii()
+    pieces, start = [], 0
+    while True:
+        end = start + FOLD_OCTETS if ascii else _end_within(line, start)
+        if end >= len(line):
+            pieces.append(line[start:])
+            return "\r\n ".join(pieces).encode() + b"\r\n"
+        if end - start > 1 and line[end - 1] in "\\^":
+            end -= 1
+        pieces.append(line[start:end])
+        start = end
+
+
+def _end_within(line: str, start: int) -> int:
+    """Where the longest run of characters from `start` that fits in FOLD_OCTETS octets of UTF-8 ends."""
+    used = 0
+    for index in range(start, len(line)):
+        used += len(line[index].encode())
+        if used > FOLD_OCTETS:
+            return index
+    return len(line)
 
 
 def _conference(link: str) -> vUri:

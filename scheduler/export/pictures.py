@@ -30,6 +30,11 @@ KIND_COLOURS = {
 # Local hour -> shade: night is dark, working hours are light, early morning and evening in between.
 NIGHT, EDGE, DAY = "#26324a", "#9fb3c8", "#f4f1de"
 METADATA = {"Software": None}  # no library version in the file: same plan, same picture
+# A picture of a long event would be metres long, unreadable on screen or on its page of agenda.xlsx, and slow to
+# draw: the timeline shows the first days and the coverage the first sessions, and each says so (the workbook's
+# sheets list everything).
+MAX_DAYS = 10
+MAX_SESSIONS = 20
 
 
 def _hour_colour(hour: int) -> str:
@@ -48,7 +53,8 @@ def agenda_picture(view: PlanView, path: Path) -> None:
     """One panel per day: the sessions and breaks in event time, and under them one band per time zone that
     assigned people connect from, shaded by their local hour (night dark, working day light)."""
     event = view.event
-    days = sorted({d.date for d in event.days})
+    every_day = sorted({d.date for d in event.days})
+    days = every_day[:MAX_DAYS]
     bands_by_day = {day: _bands(view, day) for day in days}
     rows = [1 + len(bands_by_day[d]) for d in days]
     figure, axes = plt.subplots(
@@ -57,8 +63,10 @@ def agenda_picture(view: PlanView, path: Path) -> None:
     )  # fmt: skip
     for axis, day in zip(axes[:, 0], days, strict=True):
         _day_panel(view, axis, day, bands_by_day[day])
-    figure.suptitle(f"Programme in {event.timezone} time; bands: local time where the assigned people connect "
-                    "from (people)", fontsize=9)  # fmt: skip
+    title = f"Programme in {event.timezone} time; bands: local time where the assigned people connect from (people)"
+    if len(days) < len(every_day):
+        title += f"\nThe first {len(days)} of {len(every_day)} days; the Programme sheet of agenda.xlsx has them all"
+    figure.suptitle(title, fontsize=9)
     figure.tight_layout(rect=(0, 0, 1, 0.97))
     figure.savefig(path, dpi=110, metadata=METADATA)
     plt.close(figure)
@@ -110,14 +118,16 @@ def _day_panel(view: PlanView, axis: Axes, day: dt.date, bands: list[tuple[str, 
             axis.add_patch(
                 Rectangle((left, 0.1), width, 0.8, facecolor="#d9d9d9", hatch="//", edgecolor="#a6a6a6")
             )
+    hours = range(first, last, 60)
     for row, (zone, _, _) in enumerate(bands, start=1):
         tz = pytz.timezone(zone)
-        for minute in range(first, last, 60):
-            local = event.localize(day, dt.time(minute // 60)).astimezone(tz)
-            axis.add_patch(Rectangle((minute, row + 0.15), 60, 0.7, color=_hour_colour(local.hour)))
-            text_colour = "white" if _hour_colour(local.hour) == NIGHT else "black"
-            axis.text(minute + 30, row + 0.5, f"{local:%H:%M}", ha="center", va="center", fontsize=6,
-                      color=text_colour)  # fmt: skip
+        local = [event.localize(day, dt.time(minute // 60)).astimezone(tz) for minute in hours]
+        colours = [_hour_colour(t.hour) for t in local]
+        # One collection per band rather than a rectangle per hour, which made long events slow to draw.
+        axis.broken_barh([(minute, 60) for minute in hours], (row + 0.15, 0.7), color=colours)
+        for minute, time, colour in zip(hours, local, colours, strict=True):
+            axis.text(minute + 30, row + 0.5, f"{time:%H:%M}", ha="center", va="center", fontsize=6,
+                      color="white" if colour == NIGHT else "black")  # fmt: skip
     labels = ["programme"] + [label for _, label, _ in bands]
     axis.set_yticks([r + 0.5 for r in range(height)], labels, fontsize=7)
     ticks = list(range(first, last + 1, 60))
@@ -132,8 +142,9 @@ def coverage_picture(view: PlanView, path: Path) -> None:
     """Objectives (rows) x sessions with objectives (columns): how many assigned speakers address each one.
     The cells of a session's own objectives are framed; an empty framed cell would be a broken rule."""
     event = view.event
-    sessions = [s for s in view.sessions if s.session.objectives]
-    numbers = sorted(set(event.objective_titles) | {o for s in sessions for o in s.session.objectives})
+    every_session = [s for s in view.sessions if s.session.objectives]
+    sessions = every_session[:MAX_SESSIONS]
+    numbers = sorted(set(event.objective_titles) | {o for s in every_session for o in s.session.objectives})
     if not sessions or not numbers:
         figure, axis = plt.subplots(figsize=(6, 1.5))
         axis.axis("off")
@@ -161,9 +172,13 @@ def coverage_picture(view: PlanView, path: Path) -> None:
     labels = [f"{n} {event.objective_titles.get(n, '')}".strip() for n in numbers]
     axis.set_yticks(range(len(numbers)), labels, fontsize=7)
     axis.xaxis.tick_top()
-    axis.set_title(
-        "Assigned speakers addressing each objective (framed: the session's own objectives)", fontsize=8
-    )
+    title = "Assigned speakers addressing each objective (framed: the session's own objectives)"
+    if len(sessions) < len(every_session):
+        title += (
+            f"\nThe first {len(sessions)} of {len(every_session)} sessions with objectives;"
+            " the Coverage sheet of agenda.xlsx has them all"
+        )
+    axis.set_title(title, fontsize=8)
     figure.tight_layout()
     figure.savefig(path, dpi=110, metadata=METADATA)
     plt.close(figure)
