@@ -179,3 +179,11 @@ def test_help_shows_examples() -> None:
     assert done.returncode == 0
     assert "scheduler plan data/gcm2020-unece --out out" in done.stdout
     assert "example:" in run("plan", "--help").stdout
+
+
+def test_a_time_limit_too_short_for_any_plan_says_so(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = run("plan", DEFAULT_EVENT, "--out", out, "--time-limit", "0.001")
+    assert done.returncode == 1, done.stdout
+    assert "No plan was found within the time limit" in done.stderr and "--time-limit" in done.stderr
+    assert not out.exists()

@@ -59,8 +59,8 @@ def explain(event: Event, time_limit: float = 60.0) -> Explanation:
 # --- pre-checks: conflicts visible without solving ------------------------------------------------------------
 
 
-def _when(event: Event, variables: Variables, session_id: str) -> str:
-    del variables  # its starts may be presolved; the message speaks of the times the organisers allowed
+def _when(event: Event, session_id: str) -> str:
+    """When the session can take place, as the organisers allowed it (the model's starts may be presolved)."""
     session = event.session_by_id[session_id]
     starts = candidate_starts(event, session)
     if len(starts) == 1:
@@ -92,7 +92,7 @@ def precheck(event: Event, variables: Variables) -> list[Conflict]:
                 else:
                     why = (
                         f"only {found} of the {asked} applicant(s) who asked are eligible and available "
-                        f"{_when(event, variables, session.id)}"
+                        f"{_when(event, session.id)}"
                     )
                     why += ": " + "; ".join(refused) if refused else ""
                 relax = [f"find another {role} for {session.id}, or lower its number of {role}s to {found}"]
@@ -112,7 +112,7 @@ def precheck(event: Event, variables: Variables) -> list[Conflict]:
                         (f"objective_coverage:{session.id}:{objective}",),
                         f"objective_coverage: {session.id} needs objective {objective}"
                         f"{f' ({label})' if label else ''} but no eligible applicant available "
-                        f"{_when(event, variables, session.id)} declared it among those who asked to speak there.",
+                        f"{_when(event, session.id)} declared it among those who asked to speak there.",
                         (
                             f"invite a speaker on objective {objective} to {session.id}",
                             f"or remove objective {objective} from {session.id}",
@@ -125,7 +125,7 @@ def precheck(event: Event, variables: Variables) -> list[Conflict]:
                 Conflict(
                     (f"stakeholder_voice:{session.id}",),
                     f"stakeholder_voice: {session.id} needs {session.min_stakeholder_speakers} stakeholder speakers but "
-                    f"only {stakeholders} eligible stakeholder(s) available {_when(event, variables, session.id)} "
+                    f"only {stakeholders} eligible stakeholder(s) available {_when(event, session.id)} "
                     "asked to speak there.",
                     (f"lower min_stakeholder_speakers of {session.id} to {stakeholders}",),
                 )
