@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scheduler.domain import GENDERS, LEVELS, STAKEHOLDER_GROUPS, Category
 from scheduler.load.applicants import COLUMNS, REQUIRED, STATUSES
+from scheduler.load.objectives import GCM_OBJECTIVES
 
 ROWS = 2000  # drop-down lists and hints apply to this many rows
 
@@ -34,7 +35,7 @@ HINTS: dict[str, str] = {
     "available": "Local hours the person can take a role, e.g. 08:00-20:00 or 07:00-12:00; 14:00-22:00.",
     "languages": "e.g. en; ru (first = language of intervention).",
     "interests": "Ranked SESSION:ROLE wishes, e.g. RT2:speaker; RT4:speaker; RT2:moderator.",
-    "objectives": "Objective numbers the person will address, e.g. 4; 11; 13.",
+    "objectives": "Objective numbers (from objectives.csv) the person will address, e.g. 4; 11; 13.",
     "submission_date": "Date a written submission was received, e.g. 2030-01-02.",
     "submission_words": "Length of the written submission in words.",
     "fixed": "An organiser's decision that must hold, e.g. opening:speaker.",
@@ -55,7 +56,8 @@ class FolderNotEmpty(Exception):
 
 
 def write_template(folder: Path) -> list[Path]:
-    """Write event.toml and applicants.xlsx into a new (or empty) folder; returns the files written."""
+    """Write event.toml, applicants.xlsx and objectives.csv (the GCM's 23, to edit for another framework) into
+    a new (or empty) folder; returns the files written."""
     if folder.exists() and any(folder.iterdir()):
         raise FolderNotEmpty(f"{folder} is not empty")
     folder.mkdir(parents=True, exist_ok=True)
@@ -67,7 +69,9 @@ def write_template(folder: Path) -> list[Path]:
     )
     workbook = folder / "applicants.xlsx"
     _applicants_workbook(workbook)
-    return [toml, workbook]
+    objectives = folder / "objectives.csv"
+    objectives.write_bytes(GCM_OBJECTIVES.read_bytes())
+    return [toml, workbook, objectives]
 
 
 def _applicants_workbook(path: Path) -> None:

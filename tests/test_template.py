@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 
 from scheduler.cli import main
+from scheduler.load import Problem, _read_objectives
 from scheduler.load.applicants import COLUMNS
 
 
@@ -61,3 +62,18 @@ def test_a_filled_in_event_plans(folder: Path, tmp_path: Path) -> None:
 def test_init_never_overwrites(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["init", str(folder)]) == 2
     assert "never overwrites" in capsys.readouterr().err
+
+
+def test_a_new_event_starts_from_the_gcm_objectives(folder: Path) -> None:
+    default_event = Path(__file__).parents[1] / "data" / "gcm2020-unece" / "objectives.csv"
+    assert (folder / "objectives.csv").read_bytes() == default_event.read_bytes()
+    (folder / "objectives.csv").unlink()  # without the file the same 23 apply
+    assert load_objectives(folder) == load_objectives(default_event.parent)
+    assert sorted(load_objectives(folder)) == list(range(1, 24))
+
+
+def load_objectives(folder: Path) -> dict[int, str]:
+    problems: list[Problem] = []
+    known = _read_objectives(folder / "objectives.csv", problems)
+    assert not problems
+    return known.titles

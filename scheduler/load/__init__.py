@@ -10,6 +10,7 @@ from scheduler.domain import Event
 from scheduler.load.applicants import MemberState, read_applicants
 from scheduler.load.encoding import decode
 from scheduler.load.event_toml import read_event_toml
+from scheduler.load.objectives import GCM_OBJECTIVES, KnownObjectives
 from scheduler.load.problems import InputError, Problem, shown
 
 __all__ = ["InputError", "Problem", "load_event"]
@@ -28,9 +29,8 @@ def load_event(folder: Path | str) -> Event:
     reference: list[Problem] = []
     objectives = _read_objectives(folder / "objectives.csv", reference)
     states = _read_member_states(folder / "member_states.csv", reference)
-    valid_objectives = set(objectives) if objectives else None
-    spec, problems = read_event_toml(folder / "event.toml", valid_objectives)
-    applicants, applicant_problems = read_applicants(folder, spec, valid_objectives, states)
+    spec, problems = read_event_toml(folder / "event.toml", objectives)
+    applicants, applicant_problems = read_applicants(folder, spec, objectives, states)
     problems += reference + applicant_problems
     if problems:
         raise InputError(problems)
@@ -51,14 +51,15 @@ def load_event(folder: Path | str) -> Event:
         tech_check_minutes=spec.tech_check_minutes,
         submission_deadline=spec.submission_deadline,
         submission_word_limit=spec.submission_word_limit,
-        objective_titles=objectives,
+        objective_titles=objectives.titles,
         rules=spec.rules,
     )
 
 
-def _read_objectives(path: Path, problems: list[Problem]) -> dict[int, str]:
-    """Objective number -> short label; empty when the event has no objectives.csv (any number is accepted)."""
-    rows = _read_reference(path, "objective", problems)
+def _read_objectives(path: Path, problems: list[Problem]) -> KnownObjectives:
+    """The event's objectives.csv or, when it has none, the GCM's 23 objectives."""
+    from_event = path.exists()
+    rows = _read_reference(path if from_event else GCM_OBJECTIVES, "objective", problems)
     titles: dict[int, str] = {}
     for row_number, row in rows:
         text = (row.get("objective") or "").strip()
@@ -75,7 +76,15 @@ def _read_objectives(path: Path, problems: list[Problem]) -> dict[int, str]:
             continue
         number = int(text)
         titles[number] = (row.get("short_label") or row.get("title") or f"Objective {number}").strip()
-    return titles
+    if from_event and not titles and not problems:
+        problems.append(
+            Problem(
+                path.name,
+                "lists no objectives",
+                "add one row per objective, or delete the file to use the GCM's 23",
+            )
+        )
+    return KnownObjectives(titles, from_event)
 
 
 def _read_member_states(path: Path, problems: list[Problem]) -> dict[str, MemberState] | None:

@@ -31,6 +31,7 @@ from scheduler.domain import (
 )
 from scheduler.load.encoding import decode
 from scheduler.load.event_toml import EMAIL, SLUG, SLUG_RULE, EventSpec, timezone_name
+from scheduler.load.objectives import KnownObjectives
 from scheduler.load.problems import BadValue, Problem, did_you_mean, shown
 from scheduler.load.timeparse import covers, parse_date, parse_datetime, parse_windows
 
@@ -95,7 +96,7 @@ class _Sheet:
 
 
 def read_applicants(
-    folder: Path, spec: EventSpec, valid_objectives: set[int] | None, states: dict[str, MemberState] | None
+    folder: Path, spec: EventSpec, objectives: KnownObjectives, states: dict[str, MemberState] | None
 ) -> tuple[list[Applicant], list[Problem]]:
     """Read the applicants file of an event folder; every problem is collected, none raised.
 
@@ -115,7 +116,7 @@ def read_applicants(
                 row=2,
             )
         )
-    parser = _RowParser(table, columns, spec, valid_objectives, states)
+    parser = _RowParser(table, columns, spec, objectives, states)
     applicants = [parser.parse(number, values) for number, values in table.rows]
     parser.report_absent_columns()
     _cross_checks(parser, [a for a in applicants if a is not None], spec)
@@ -315,13 +316,13 @@ class _RowParser:
         table: _Sheet,
         columns: dict[str, int],
         spec: EventSpec,
-        valid_objectives: set[int] | None,
+        objectives: KnownObjectives,
         states: dict[str, MemberState] | None,
     ) -> None:
         self.table = table
         self.columns = columns
         self.spec = spec
-        self.valid_objectives = valid_objectives
+        self.objectives = objectives
         self.states = states
         self.problems: list[Problem] = []
         self.failed_rows: set[int] = set()
@@ -542,17 +543,9 @@ class _RowParser:
                 )
                 continue
             number = int(item)
-            valid = self.valid_objectives
-            if valid and number not in valid:
-                self.problem(
-                    "objectives",
-                    f"objective {number} is not in objectives.csv",
-                    f"valid objectives are {min(valid)}-{max(valid)}",
-                )
-            elif number < 1:
-                self.problem(
-                    "objectives", f"objective {number} is not a valid number", "objectives count from 1"
-                )
+            unknown = self.objectives.unknown([number])
+            if unknown:
+                self.problem("objectives", *unknown)
             else:
                 numbers.add(number)
         return tuple(sorted(numbers))

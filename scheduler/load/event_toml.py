@@ -14,6 +14,7 @@ import pytz
 
 from scheduler.domain import LEVELS, Break, Category, Day, Rules, Segments, Session, SessionKind
 from scheduler.load.encoding import decode
+from scheduler.load.objectives import KnownObjectives
 from scheduler.load.problems import BadValue, Problem, did_you_mean, shown
 from scheduler.load.timeparse import parse_date, parse_time
 
@@ -239,7 +240,7 @@ def _objective_numbers(value: Any) -> tuple[int, ...]:
     return tuple(value)
 
 
-def read_event_toml(path: Path, valid_objectives: set[int] | None) -> tuple[EventSpec, list[Problem]]:
+def read_event_toml(path: Path, objectives: KnownObjectives) -> tuple[EventSpec, list[Problem]]:
     """Read and check event.toml; every problem is collected, none raised."""
     file = path.name
     unread = EventSpec()
@@ -269,7 +270,7 @@ def read_event_toml(path: Path, valid_objectives: set[int] | None) -> tuple[Even
     _read_event(reader, data.get("event"), spec)
     unusable_dates = _read_days(reader, data, spec)
     _read_rules(reader, data.get("rules", {}), spec)
-    _read_sessions(reader, data, spec, valid_objectives, unusable_dates)
+    _read_sessions(reader, data, spec, objectives, unusable_dates)
     return spec, encoding + sorted(reader.problems, key=lambda p: p.line or 0)
 
 
@@ -391,7 +392,7 @@ def _read_sessions(
     reader: _Reader,
     data: dict[str, Any],
     spec: EventSpec,
-    valid_objectives: set[int] | None,
+    objectives: KnownObjectives,
     unusable_dates: set[dt.date] | None,
 ) -> None:
     tables = _tables(reader, data, "sessions")
@@ -404,7 +405,7 @@ def _read_sessions(
     known = spec.declared or set()
     ids: dict[str, str] = {}
     for path, table in tables:
-        session = _read_session(reader, path, table, spec, valid_objectives, unusable_dates)
+        session = _read_session(reader, path, table, spec, objectives, unusable_dates)
         if session is None:
             continue
         if session.id in ids:
@@ -436,7 +437,7 @@ def _read_session(
     path: str,
     table: dict[str, Any],
     spec: EventSpec,
-    valid_objectives: set[int] | None,
+    known: KnownObjectives,
     unusable_dates: set[dt.date] | None,
 ) -> Session | None:
     reader.unknown_keys(table, SESSION_KEYS, path)
@@ -464,19 +465,9 @@ def _read_session(
             "add the missing key, or delete the other",
         )
         date = start = None
-    outside = ", ".join(
-        str(n) for n in objectives if n < 1 or (valid_objectives is not None and n not in valid_objectives)
-    )
-    if outside and valid_objectives:
-        reader.problem(
-            f"{path}.objectives",
-            f"objectives.csv has no objective {outside}",
-            f"valid objectives are {min(valid_objectives)}-{max(valid_objectives)}",
-        )
-    elif outside:
-        reader.problem(
-            f"{path}.objectives", f"objective {outside} is not a valid number", "objectives count from 1"
-        )
+    unknown = known.unknown(objectives)
+    if unknown:
+        reader.problem(f"{path}.objectives", *unknown)
     if len(reader.problems) > before or sid is None or title is None or minutes is None:
         return None
     if min_stakeholders > speakers[1]:
