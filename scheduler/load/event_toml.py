@@ -437,7 +437,7 @@ def _read_session(
     path: str,
     table: dict[str, Any],
     spec: EventSpec,
-    known: KnownObjectives,
+    known_objectives: KnownObjectives,
     unusable_dates: set[dt.date] | None,
 ) -> Session | None:
     reader.unknown_keys(table, SESSION_KEYS, path)
@@ -465,7 +465,7 @@ def _read_session(
             "add the missing key, or delete the other",
         )
         date = start = None
-    unknown = known.unknown(objectives)
+    unknown = known_objectives.unknown(objectives)
     if unknown:
         reader.problem(f"{path}.objectives", *unknown)
     if len(reader.problems) > before or sid is None or title is None or minutes is None:

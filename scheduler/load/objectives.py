@@ -23,10 +23,12 @@ class KnownObjectives:
         if not outside:
             return None
         listed = ", ".join(map(str, outside))
-        valid = f"{min(self.titles)}-{max(self.titles)}" if self.titles else "none are listed"
+        valid = (
+            f"valid objectives are {min(self.titles)}-{max(self.titles)}" if self.titles else "it lists none"
+        )
         if self.from_event:
-            return f"objectives.csv has no objective {listed}", f"valid objectives are {valid}"
+            return f"objectives.csv has no objective {listed}", valid
         return (
             f"the GCM has no objective {listed}",
-            f"valid objectives are {valid}; for other objectives put an objectives.csv in the event folder",
+            f"{valid}; for others put an objectives.csv in the event folder",
         )
