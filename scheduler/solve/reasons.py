@@ -52,6 +52,8 @@ def _wish_reason(
         )
     taken, high = counts[session_id, role], session.role_count(role)[1]
     if taken >= high:
+        if high == 1:
+            return f"the {role} place taken by an applicant who ranked it higher or balances the panel better"
         return (
             f"all {high} {role} places taken by applicants who ranked it higher or balance the panel better"
         )
