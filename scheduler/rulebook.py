@@ -47,7 +47,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "written_submission",
         False,
-        "each member-State speaker without a written submission",
+        "each member-State delegate who sent a written submission and is left without a role",
         "weight_written_submission",
     ),
     Rule(
