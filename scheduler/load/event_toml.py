@@ -340,7 +340,8 @@ def _read_days(reader: _Reader, data: dict[str, Any], spec: EventSpec) -> set[dt
             reader.problem(
                 f"{path}.end",
                 f"the day ends ({end:%H:%M}) before it starts ({start:%H:%M})",
-                "a day window must end after it starts, on the same date",
+                "a day window ends after it starts, on the same date; for hours past midnight add a [[days]] "
+                "on the next date starting at 00:00",
             )
         elif date and start and end:
             spec.days.append(Day(date, start, end))
