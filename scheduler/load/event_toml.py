@@ -216,12 +216,35 @@ def _email(value: Any) -> str:
     return text
 
 
+# Cities people write as a time zone that the time zone database files under another city's name.
+CITY_ZONES = {
+    "geneva": "Europe/Zurich",
+    "bern": "Europe/Zurich",
+    "the_hague": "Europe/Amsterdam",
+    "strasbourg": "Europe/Paris",
+    "frankfurt": "Europe/Berlin",
+    "milan": "Europe/Rome",
+    "ankara": "Europe/Istanbul",
+    "astana": "Asia/Almaty",
+    "washington": "America/New_York",
+    "ottawa": "America/Toronto",
+}
+ZONES_BY_LOWER_CASE = {zone.lower(): zone for zone in pytz.all_timezones}
+
+
 def timezone_name(value: Any) -> str:
-    """An IANA time zone name such as Europe/Zurich; BadValue with the closest name otherwise."""
+    """An IANA time zone name such as Europe/Zurich, in any letter case; BadValue with a hint otherwise."""
     text = str(value).strip()
-    if text not in pytz.all_timezones_set:
-        raise BadValue(f'unknown time zone "{shown(text)}"', did_you_mean(text, pytz.all_timezones))
-    return text
+    zone = ZONES_BY_LOWER_CASE.get(text.lower())
+    if zone is not None:
+        return zone
+    city = text.rsplit("/", 1)[-1].strip().lower().replace(" ", "_")
+    hint = (
+        f'{city.replace("_", " ").title()} is in "{CITY_ZONES[city]}"'
+        if city in CITY_ZONES
+        else did_you_mean(text, pytz.all_timezones)
+    )
+    raise BadValue(f'unknown time zone "{shown(text)}"', hint)
 
 
 def _strings(value: Any) -> tuple[str, ...]:

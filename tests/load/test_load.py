@@ -240,3 +240,9 @@ def test_a_quote_left_open_is_a_problem_not_a_crash(tmp_path: Path) -> None:
 
     assert len(problems) == 1
     assert "cannot be read as CSV" in problems[0]
+
+
+def test_time_zones_are_read_in_any_letter_case(tmp_path: Path) -> None:
+    rows = f"{HEADER},timezone\nP1,Ana Example,p1@example.org,stakeholder,academia,RT1:speaker,ASIA/almaty\n"
+    event = load_event(event_folder(tmp_path, rows))
+    assert event.applicants[0].timezone == "Asia/Almaty"
