@@ -205,9 +205,15 @@ def write_mail(view: PlanView, folder: Path) -> None:
 
 def write_message(view: PlanView, invite: InviteView, made: Invitation, folder: Path) -> None:
     """Write the .eml of one invitation, as made by `Invitations`, into `folder`; with a warning and nothing
-    written when the person has no e-mail address."""
+    written when the person has no e-mail address (a published person whose row was deleted)."""
     if not invite.applicant.email:
-        log.warning("no e-mail address for %s: no mail for %s", invite.applicant.id, invite.session.id)
+        log.warning(
+            "%s is no longer in the applicants file, so the %s of %s cannot be mailed: tell them yourself, or "
+            "restore their row with status withdrawn and plan again",
+            invite.applicant.id,
+            "cancellation" if invite.method == "CANCEL" else "invitation",
+            invite.session.id,
+        )
         return
     (folder / file_name(invite.applicant.id, invite.session.id)).write_bytes(message(view, invite, made))
 

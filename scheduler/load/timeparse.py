@@ -30,7 +30,8 @@ def parse_time(value: object) -> dt.time:
 
 def parse_date(value: object) -> dt.date:
     """A date from a TOML or Excel date, an Excel serial number (also as text, as in a CSV export), or text
-    `YYYY-MM-DD` / `DD.MM.YYYY`."""
+    `YYYY-MM-DD` / `DD.MM.YYYY`, or the date of an ISO date and time (`2020-10-22 00:00:00`, as spreadsheet and
+    registration exports write date columns)."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -46,6 +47,10 @@ def parse_date(value: object) -> dt.date:
                 return dt.datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
+        try:
+            return dt.datetime.fromisoformat(text).date()
+        except ValueError:
+            pass
     raise BadValue(f'"{shown(value)}" is not a date', "write it like 2020-10-31 or 31.10.2020")
 
 

@@ -397,3 +397,24 @@ def test_login_with_the_password_from_the_environment(
         assert inbox.received == []
         assert "refused TLS or the login" in capsys.readouterr().err
         assert not log_path(out).exists()
+
+
+def test_a_deleted_row_gets_a_cancellation_file_and_a_warning_instead_of_mail(
+    planned: Planned, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    gone = next(a for a in planned.plan.assignments if a.role is Role.SPEAKER)
+    event = dataclasses.replace(
+        planned.event, applicants=tuple(a for a in planned.event.applicants if a.id != gone.participant)
+    )
+    result = solve.plan(event, previous=planned.plan, generated_at=REPLANNED)
+    out = tmp_path / "out"
+    publish(out, lambda staging: write_outputs(build_view(event, result), staging))
+
+    name = f"{gone.participant}_{gone.session}"
+    cancel = Calendar.from_ical((out / "calendar" / "invites" / f"{name}.ics").read_bytes())
+    assert cancel.method == "CANCEL"
+    assert not (out / "mail" / f"{name}.eml").exists()
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{gone.participant} is no longer in the applicants file, so the cancellation of {gone.session} cannot "
+        "be mailed: tell them yourself, or restore their row with status withdrawn and plan again"
+    ]

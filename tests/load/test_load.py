@@ -173,6 +173,7 @@ def test_dates_as_text_and_excel_serials() -> None:
     assert parse_date("44135") == dt.date(2020, 10, 31)
     assert parse_date(44135) == dt.date(2020, 10, 31)
     assert parse_date(dt.datetime(2020, 10, 31, 12, 0)) == dt.date(2020, 10, 31)
+    assert parse_date("2020-10-31 00:00:00") == dt.date(2020, 10, 31)  # a date exported with its time
     with pytest.raises(ValueError, match="not a date"):
         parse_date("2020-13-45")
 
