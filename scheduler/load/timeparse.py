@@ -11,6 +11,8 @@ from scheduler.load.problems import BadValue, shown
 _TIME = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})(?::(\d{2}))?\s*$")
 # Excel stores dates as days since 1899-12-30 (the 1900 leap-year bug included).
 _EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+# Registration systems in Europe export timestamps day first.
+_DAY_FIRST_DATETIMES = ("%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S")
 
 
 def parse_time(value: object) -> dt.time:
@@ -55,16 +57,23 @@ def parse_date(value: object) -> dt.date:
 
 
 def parse_datetime(value: object) -> dt.datetime:
-    """A naive datetime from an Excel datetime or serial, or ISO text; dates alone mean midnight."""
+    """A naive datetime from an Excel datetime or serial, ISO text or day-first text (`22.10.2020 14:35`); dates
+    alone mean midnight."""
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None)
     if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
         return _EXCEL_EPOCH + dt.timedelta(days=float(value))
     if isinstance(value, str):
+        text = value.strip()
         try:
-            return dt.datetime.fromisoformat(value.strip()).replace(tzinfo=None)
+            return dt.datetime.fromisoformat(text).replace(tzinfo=None)
         except ValueError:
             pass
+        for fmt in _DAY_FIRST_DATETIMES:
+            try:
+                return dt.datetime.strptime(text, fmt)
+            except ValueError:
+                continue
     return dt.datetime.combine(parse_date(value), dt.time())
 
 

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from scheduler.domain import Category, Interest, Role, SessionKind, Window
 from scheduler.load import InputError, load_event
 from scheduler.load.problems import did_you_mean, shown
-from scheduler.load.timeparse import covers, parse_date, parse_windows
+from scheduler.load.timeparse import covers, parse_date, parse_datetime, parse_windows
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EVENT_TOML = """\
@@ -176,6 +176,15 @@ def test_dates_as_text_and_excel_serials() -> None:
     assert parse_date("2020-10-31 00:00:00") == dt.date(2020, 10, 31)  # a date exported with its time
     with pytest.raises(ValueError, match="not a date"):
         parse_date("2020-13-45")
+
+
+def test_registration_timestamps_as_exported() -> None:
+    expected = dt.datetime(2020, 10, 22, 14, 35)
+    for text in ("2020-10-22T14:35", "2020-10-22 14:35:00", "22.10.2020 14:35", "22/10/2020 14:35:00"):
+        assert parse_datetime(text) == expected, text
+    assert parse_datetime("22.10.2020") == dt.datetime(2020, 10, 22)
+    with pytest.raises(ValueError, match="not a date"):
+        parse_datetime("22.10.2020 25:00")
 
 
 def test_xlsx_blank_rows_are_ignored_and_typed_cells_read(tmp_path: Path) -> None:
