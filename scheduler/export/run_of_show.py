@@ -158,11 +158,14 @@ def _row(view: PlanView, item: ItemView) -> list[Any]:
 
 
 def _delegation(person: Applicant) -> str:
-    if person.country:
+    """Whom the person speaks for: a State's name for its delegates; otherwise the category (and group), with
+    the country a stakeholder or organisation gave in brackets, so that it does not read as a State's delegation."""
+    if person.country and person.category in (Category.MEMBER_STATE, Category.OBSERVER):
         return person.country
+    label = CATEGORY_LABELS[person.category]
     if person.category is Category.STAKEHOLDER and person.stakeholder_group:
-        return f"stakeholder: {person.stakeholder_group.replace('_', ' ')}"
-    return CATEGORY_LABELS[person.category]
+        label = f"stakeholder: {person.stakeholder_group.replace('_', ' ')}"
+    return f"{label} ({person.country})" if person.country else label
 
 
 def _local_time(view: PlanView, item: ItemView) -> str:

@@ -75,7 +75,13 @@ def tricky_event(**kw: Any) -> Event:
             gender="m",
         ),
         person(
-            "P3", "S1:speaker", organisation="-2+3", function="\tTab first", objectives=(1, 2), gender="x"
+            "P3",
+            "S1:speaker",
+            organisation="-2+3",
+            function="\tTab first",
+            objectives=(1, 2),
+            gender="x",
+            country="Serbia",
         ),
         person("P4", "S1:speaker", available=(Window(6 * 60, 7 * 60),), objectives=(1,)),
         person("M2", "S2:moderator"),
@@ -276,7 +282,7 @@ def test_run_of_show_shows_details_local_time_and_cues(books: Path) -> None:
     rows = {r["speaker"]: r for r in records(ws, "#")}
     kazakh = rows[clean(INJECTIONS["P1"])]
     assert kazakh["function and organisation"] == "Заместитель министра, Министерство"
-    assert kazakh["delegation"] == "Kazakhstan"
+    assert kazakh["delegation"] == "stakeholder: civil society (Kazakhstan)"
     assert kazakh["language"] == "ru"
     start = dt.datetime.combine(DAY, kazakh["start"])
     # Almaty was UTC+6 in 2020, five hours ahead of Geneva in November; interventions last 10 minutes.
@@ -285,7 +291,7 @@ def test_run_of_show_shows_details_local_time_and_cues(books: Path) -> None:
     warning = start + dt.timedelta(minutes=9)
     assert kazakh["cue"] == f"1-minute warning at {warning:%H:%M}"
     assert rows[clean(INJECTIONS["P2"])]["delegation"] == "Norway"
-    assert rows[INJECTIONS["P3"]]["delegation"] == "stakeholder: civil society"
+    assert rows[INJECTIONS["P3"]]["delegation"] == "stakeholder: civil society (Serbia)"  # not a State's
     assert [r["segment"] for r in records(ws, "#")] == [
         "opening",
         "intervention",
