@@ -84,7 +84,7 @@ def _closest(value: str, options: tuple[str, ...], cutoff: float) -> str:
     if not close:
         close = [o for o in options if o.lower() == value.lower()]
     if close:
-        return f'did you mean "{close[0]}"?'
+        return f'did you mean "{shown(close[0])}"?'
     if 0 < len(options) <= 12:
-        return "expected one of: " + ", ".join(options)
+        return "expected one of: " + ", ".join(shown(o) for o in options)
     return ""

@@ -238,6 +238,8 @@ def test_did_you_mean_and_shown() -> None:
     assert did_you_mean("Europe/Zurch", ["Europe/Zurich", "Europe/Vienna"]) == 'did you mean "Europe/Zurich"?'
     assert did_you_mean("zzz", ["f", "m", "x"]) == "expected one of: f, m, x"
     assert did_you_mean("zzz", []) == ""
+    long = "A" * 300  # listed cut, as messages show values
+    assert did_you_mean("zzz", ["RT1", long]) == f"expected one of: {shown(long)}, RT1"
     assert shown("a\x1b[31mb\nc") == "a [31mb c"
     assert shown("x" * 100) == "x" * 59 + "…"
 
