@@ -103,7 +103,9 @@ def _parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         sub.set_defaults(command=run)
-        sub.add_argument("-v", "--verbose", action="store_true", help="log what the solver does")
+        sub.add_argument(
+            "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log what the solver does"
+        )
         return sub
 
     sub = command(

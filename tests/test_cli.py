@@ -12,6 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from scheduler.cli import _parser
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EVENT = ROOT / "data" / "gcm2020-unece"
 EPOCH = "1604966400"  # 2020-11-10T00:00:00Z
@@ -187,3 +189,11 @@ def test_a_time_limit_too_short_for_any_plan_says_so(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stdout
     assert "No plan was found within the time limit" in done.stderr and "--time-limit" in done.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "verbose"),
+    [(["-v", "validate", "e"], True), (["validate", "-v", "e"], True), (["validate", "e"], False)],
+)
+def test_verbose_before_or_after_the_command(argv: list[str], verbose: bool) -> None:
+    assert _parser().parse_args(argv).verbose is verbose

@@ -29,11 +29,16 @@ NAMES = [
     "Zoe\u0301 Combining Mark",
     "L" + "o" * 498 + "ng",
 ]
-EVENT_TOML = """[event]
+# The organisers' own text is hostile too: a formula, line breaks, quotes and matplotlib's math markers.
+EVENT_TITLE = '=Text = data; "quoted" \\ back\nsecond line 😀 costs $5 and $10'
+SESSION_TITLE = "+Session, one; <b>Обзор</b>\ttab"
+ORGANISER = 'Secretariat "A"; B, C: D'
+OBJECTIVE = "Costs $\\frac{$ and ^_^"
+EVENT_TOML = r"""[event]
 id = "hostile"
-title = "Text = data"
+title = "=Text = data; \"quoted\" \\ back\nsecond line 😀 costs $5 and $10"
 timezone = "Europe/Zurich"
-organiser = { name = "Secretariat", email = "secretariat@example.org" }
+organiser = { name = "Secretariat \"A\"; B, C: D", email = "secretariat@example.org" }
 uid_domain = "hostile.example.org"
 speaker_link = "https://meet.example.org/j/1"
 
@@ -44,7 +49,8 @@ end = 17:00:00
 
 [[sessions]]
 id = "S1"
-title = "Session one"
+title = "+Session, one; <b>Обзор</b>\ttab"
+objectives = [1]
 date = 2020-11-12
 start = 10:00:00
 minutes = 120
@@ -58,17 +64,28 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     event = root / "event"
     event.mkdir()
     (event / "event.toml").write_text(EVENT_TOML, encoding="utf-8")
+    (event / "objectives.csv").write_text(f"objective,short_label\n1,{OBJECTIVE}\n", encoding="utf-8")
     rows = io.StringIO()
     writer = csv.writer(rows)
     writer.writerow(
-        ["id", "name", "email", "organisation", "function", "category", "stakeholder_group", "interests"]
+        [
+            "id",
+            "name",
+            "email",
+            "organisation",
+            "function",
+            "category",
+            "stakeholder_group",
+            "interests",
+            "objectives",
+        ]
     )
     writer.writerow(
-        ["M1", "Mod Erator", "m1@example.org", "Org", "Chair", "stakeholder", "youth", "S1:moderator"]
+        ["M1", "Mod Erator", "m1@example.org", "Org", "Chair", "stakeholder", "youth", "S1:moderator", ""]
     )
     for number, name in enumerate(NAMES, start=1):
         writer.writerow([f"P{number}", name, f"p{number}@example.org", name, name, "stakeholder", "academia",
-                         "S1:speaker"])  # fmt: skip
+                         "S1:speaker", "1"])  # fmt: skip
     (event / "applicants.csv").write_text(rows.getvalue(), encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "scheduler", "plan", str(event), "--out", str(root / "out")],
@@ -121,3 +138,19 @@ def test_workbooks_hold_text_never_formulas(out: Path) -> None:
 def test_file_names_come_from_ids_only(out: Path) -> None:
     names = {p.name for p in (out / "calendar" / "invites").iterdir()}
     assert names == {"M1_S1.ics"} | {f"P{i}_S1.ics" for i in range(1, len(NAMES) + 1)}
+
+
+def test_the_organisers_text_goes_through_too(out: Path) -> None:
+    public = Calendar.from_ical((out / "calendar" / "agenda.ics").read_bytes())
+    assert str(public["X-WR-CALNAME"]) == " ".join(EVENT_TITLE.split())  # a calendar's name is one line
+    session = public.walk("VEVENT")[0]
+    assert str(session["SUMMARY"]) == SESSION_TITLE
+    assert str(session["DESCRIPTION"]).startswith(EVENT_TITLE)
+    invite = Calendar.from_ical((out / "calendar" / "invites" / "P1_S1.ics").read_bytes()).walk("VEVENT")[0]
+    assert str(invite["ORGANIZER"].params["CN"]) == ORGANISER
+    assert parse_with_ical_js([out / "calendar" / "agenda.ics"])["files"]
+    programme = openpyxl.load_workbook(out / "agenda.xlsx")["Programme"]
+    cells = {c.value for row in programme.iter_rows() for c in row}
+    assert SESSION_TITLE in cells
+    coverage = openpyxl.load_workbook(out / "agenda.xlsx")["Coverage"]
+    assert OBJECTIVE in {c.value for row in coverage.iter_rows() for c in row}  # and drawn in coverage.png

@@ -51,7 +51,7 @@ def public_calendar(view: PlanView, sessions: Iterable[SessionView], name: str) 
     event = view.event
     chosen = list(sessions)
     cal = _calendar("PUBLISH", event.timezone, [t.year for s in chosen for t in (s.start, s.end)])
-    cal.add("X-WR-CALNAME", name)
+    cal.add("X-WR-CALNAME", one_line(name))  # icalendar writes this property's line breaks unescaped
     for s in chosen:
         item = _vevent(view, session_uid(event, s.id), s.sequence, s.start, s.end)
         item.add("SUMMARY", s.session.title)
@@ -358,3 +358,11 @@ def _zone(when: dt.datetime) -> str:
 
 def _minutes(item: ItemView) -> str:
     return f"{item.minutes} minute{'s' if item.minutes != 1 else ''}"
+
+
+def one_line(text: str) -> str:
+    """Text for a name or header line: line breaks and tabs, from a registrant or an event title, would end the
+    line (or be refused), so they become spaces; descriptions and summaries keep the text exactly."""
+    if not text.isprintable():
+        text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return " ".join(text.split())

@@ -24,7 +24,7 @@ from email.headerregistry import Address
 from email.utils import format_datetime
 from pathlib import Path
 
-from scheduler.export.ics import Invitation, Invitations, cancellation_text, description, invite_uid
+from scheduler.export.ics import Invitation, Invitations, cancellation_text, description, invite_uid, one_line
 from scheduler.views import InviteView, PlanView
 
 log = logging.getLogger(__name__)
@@ -91,9 +91,9 @@ def message(view: PlanView, invite: InviteView, made: Invitation | None = None) 
     calendar_encoding, calendar_body = _encode_text(calendar.decode("utf-8"))
     identity = message_id(uid, invite.sequence, invite.method)
     head = (
-        _repeated_address_header("From", _one_line(event.organiser_name), event.organiser_email)
-        + _address_header("To", _one_line(invite.applicant.name), invite.applicant.email)
-        + _repeated_header("Subject", _one_line(subject(invite)))
+        _repeated_address_header("From", one_line(event.organiser_name), event.organiser_email)
+        + _address_header("To", one_line(invite.applicant.name), invite.applicant.email)
+        + _repeated_header("Subject", one_line(subject(invite)))
         + _repeated_header("Date", format_datetime(view.plan.generated_at))
         + _header("Message-ID", identity, plain=bool(_PLAIN_ID.fullmatch(identity)))
     )
@@ -185,14 +185,6 @@ def _base64(data: bytes) -> str:
 def _crlf(text: str) -> bytes:
     """The skeleton and its encoded parts (ASCII, lines ending in LF) with lines ending as under POLICY."""
     return text.replace("\n", "\r\n").encode("ascii")
-
-
-def _one_line(text: str) -> str:
-    """Header text: a registrant's line breaks and tabs would end the header (or be refused), so they become
-    spaces; the body and the calendar part keep the text exactly."""
-    if not text.isprintable():
-        text = "".join(ch if ch.isprintable() else " " for ch in text)
-    return " ".join(text.split())
 
 
 def write_mail(view: PlanView, folder: Path) -> None:

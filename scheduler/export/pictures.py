@@ -170,7 +170,8 @@ def coverage_picture(view: PlanView, path: Path) -> None:
                           color="white" if value > top / 2 else "black")  # fmt: skip
     axis.set_xticks(range(len(sessions)), [s.id for s in sessions], fontsize=8)
     labels = [f"{n} {event.objective_titles.get(n, '')}".strip() for n in numbers]
-    axis.set_yticks(range(len(numbers)), labels, fontsize=7)
+    # The labels come from objectives.csv: "$" there is a currency, not the start of matplotlib's math markup.
+    axis.set_yticks(range(len(numbers)), labels, fontsize=7, parse_math=False)
     axis.xaxis.tick_top()
     title = "Assigned speakers addressing each objective (framed: the session's own objectives)"
     if len(sessions) < len(every_session):

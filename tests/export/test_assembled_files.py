@@ -21,6 +21,7 @@ from icalendar.parser import Contentline
 from scheduler import solve
 from scheduler.domain import Role
 from scheduler.export import ics, mail
+from scheduler.export.ics import one_line
 from scheduler.export.vtimezone import vtimezone
 from scheduler.views import InviteView, PlanView, build_view
 from tests import factories as f
@@ -136,9 +137,9 @@ def reference_message(view: PlanView, invite: InviteView) -> bytes:
     calendar = reference_invitation(view, invite)
     uid = ics.invite_uid(event, invite.applicant.id, invite.session.id)
     msg = EmailMessage(policy=mail.POLICY)
-    msg["From"] = Address(mail._one_line(event.organiser_name), addr_spec=event.organiser_email)
-    msg["To"] = Address(mail._one_line(invite.applicant.name), addr_spec=invite.applicant.email)
-    msg["Subject"] = mail._one_line(mail.subject(invite))
+    msg["From"] = Address(one_line(event.organiser_name), addr_spec=event.organiser_email)
+    msg["To"] = Address(one_line(invite.applicant.name), addr_spec=invite.applicant.email)
+    msg["Subject"] = one_line(mail.subject(invite))
     msg["Date"] = format_datetime(view.plan.generated_at)
     msg["Message-ID"] = mail.message_id(uid, invite.sequence, invite.method)
     msg.set_content(mail.letter(view, invite))
@@ -224,7 +225,7 @@ def test_text_parts_are_encoded_as_set_content_encodes_them(text: str) -> None:
 @pytest.mark.parametrize("name", [*PEOPLE, "O'Neil", "a_b-c", "Dot. Name", "Tab\tName"])
 @pytest.mark.parametrize("address", [*ADDRESSES, "x@localhost"])
 def test_address_headers_are_what_the_email_package_writes(name: str, address: str) -> None:
-    name = mail._one_line(name)
+    name = one_line(name)
     policy = email.policy.SMTP.clone(cte_type="7bit")
     expected = policy.fold_binary(*policy.header_store_parse("To", Address(name, addr_spec=address)))
     assert mail._address_header("To", name, address) == expected
