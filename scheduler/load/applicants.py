@@ -30,7 +30,14 @@ from scheduler.domain import (
     Window,
 )
 from scheduler.load.encoding import decode
-from scheduler.load.event_toml import EMAIL, SLUG, SLUG_RULE, EventSpec, timezone_name
+from scheduler.load.event_toml import (
+    EMAIL,
+    LANGUAGE,
+    SLUG,
+    SLUG_RULE,
+    EventSpec,
+    timezone_name,
+)
 from scheduler.load.objectives import KnownObjectives
 from scheduler.load.problems import BadValue, Problem, did_you_mean, shown
 from scheduler.load.timeparse import covers, parse_date, parse_datetime, parse_windows
@@ -71,7 +78,6 @@ CATEGORY_WORDS = {
     "un": "un_system",
     "io": "igo",
 }
-LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 ITEM = re.compile(r"^\d+$")
 
 

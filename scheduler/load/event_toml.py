@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytz
 
@@ -21,6 +22,11 @@ from scheduler.load.timeparse import parse_date, parse_time
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 SLUG_RULE = 'use letters, digits, "-", "_" or "." (at most 64 characters, no spaces or "/")'
 # A pragmatic address check: one "@", no spaces or separators, a domain of dot-separated labels.
+# An ISO 639 code, with an optional region or script: en, fr, ru, zh-Hans, pt-BR.
+LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+DOMAIN = re.compile(
+    r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 EMAIL = re.compile(r"^[^@\s<>\"(),;:\[\]]+@[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+$")
 
 EVENT_KEYS = {
@@ -209,6 +215,33 @@ def _slug(value: Any) -> str:
     return text
 
 
+def _domain(value: Any) -> str:
+    text = _text(value)
+    if not DOMAIN.match(text):
+        raise BadValue(
+            f'"{shown(text)}" is not a domain name',
+            "write one of yours like review.example.org: calendar ids end with it",
+        )
+    return text
+
+
+def _link(value: Any) -> str:
+    """A web link: what calendar programs and mail make clickable, and nothing a browser would run."""
+    text = _text(value)
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
+        raise BadValue(f'"{shown(text)}" is not a web link', "write it like https://meet.example.org/j/123")
+    return text
+
+
+def _languages(value: Any) -> tuple[str, ...]:
+    codes = _strings(value)
+    for code in codes:
+        if not LANGUAGE.match(code.lower()):
+            raise BadValue(f'"{shown(code)}" is not a language code', 'write codes like ["en", "fr", "ru"]')
+    return tuple(code.lower() for code in codes)
+
+
 def _email(value: Any) -> str:
     text = _text(value)
     if not EMAIL.match(text):
@@ -312,10 +345,10 @@ def _read_event(reader: _Reader, table: Any, spec: EventSpec) -> None:
     spec.id = reader.get(table, "id", "event", _slug, "", required=True)
     spec.title = reader.get(table, "title", "event", _text, "", required=True)
     spec.timezone = reader.get(table, "timezone", "event", timezone_name, "", required=True)
-    spec.uid_domain = reader.get(table, "uid_domain", "event", _text, "", required=True)
-    spec.languages = reader.get(table, "languages", "event", _strings, ("en",))
-    spec.public_link = reader.get(table, "public_link", "event", _text, "")
-    spec.speaker_link = reader.get(table, "speaker_link", "event", _text, "")
+    spec.uid_domain = reader.get(table, "uid_domain", "event", _domain, "", required=True)
+    spec.languages = reader.get(table, "languages", "event", _languages, ("en",))
+    spec.public_link = reader.get(table, "public_link", "event", _link, "")
+    spec.speaker_link = reader.get(table, "speaker_link", "event", _link, "")
     spec.tech_check_minutes = reader.get(table, "tech_check_minutes", "event", _int(0), 30)
     spec.submission_deadline = reader.get(table, "submission_deadline", "event", parse_date, None)
     spec.submission_word_limit = reader.get(table, "submission_word_limit", "event", _int(1), 5000)
