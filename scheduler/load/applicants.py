@@ -68,6 +68,7 @@ COLUMNS = (
 REQUIRED = ("id", "name", "email", "category", "interests")
 STATUSES = ("active", "withdrawn")
 CATEGORIES = tuple(c.value for c in Category)
+GENDER_WORDS = {"female": "f", "woman": "f", "male": "m", "man": "m"}
 # Words people write for a category, and the category they mean: the closest spelling would mislead.
 CATEGORY_WORDS = {
     "ngo": "stakeholder",
@@ -423,7 +424,7 @@ class _RowParser:
                 "missing stakeholder group for a stakeholder",
                 _listing(STAKEHOLDER_GROUPS),
             )
-        gender = self.field(values, "gender", _one_of(GENDERS, "gender"), "")
+        gender = self.field(values, "gender", _one_of(GENDERS, "gender", GENDER_WORDS), "")
         level = self.field(values, "level", _one_of(LEVELS, "level"), "other")
         timezone = self.field(values, "timezone", timezone_name, "") or (state.timezone if state else "")
         available = self.field(values, "available", lambda v: parse_windows(str(v)), ())
@@ -518,6 +519,10 @@ class _RowParser:
         session, role = (part.strip() for part in item.split(":", 1))
         # Sessions with their own problems in event.toml are known; when event.toml is unreadable, any is.
         if self.spec.declared is not None and session not in self.spec.declared:
+            same = [s for s in self.spec.declared if s.casefold() == session.casefold()]
+            if len(same) == 1:  # rt2 for RT2; ids that differ only in case stay apart
+                session = same[0]
+        if self.spec.declared is not None and session not in self.spec.declared:
             raise BadValue(
                 f'unknown session "{shown(session)}" in "{shown(item)}"',
                 did_you_mean(session, self.spec.declared),
@@ -591,9 +596,10 @@ def _one_of(
     valid: tuple[str, ...], noun: str, synonyms: dict[str, str] | None = None
 ) -> Callable[[Any], str]:
     def convert(value: Any) -> str:
-        text = str(value).strip().lower()
+        # "Member State", "deputy-minister" and "Civil Society" are the contract's values typed for people.
+        text = re.sub(r"[\s-]+", "_", str(value).strip().lower())
         if text not in valid:
-            meant = (synonyms or {}).get(text.replace(" ", "_"))
+            meant = (synonyms or {}).get(text)
             hint = f'did you mean "{meant}"?' if meant else did_you_mean(text, [v for v in valid if v])
             raise BadValue(f'unknown {noun} "{shown(value)}"', hint)
         return text
@@ -612,8 +618,10 @@ def _languages(value: Any) -> tuple[str, ...]:
 def _count(value: Any) -> int:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str) and value.strip().replace(",", "").isdigit():
-        value = int(value.strip().replace(",", ""))
+    if isinstance(value, str):
+        digits = re.sub(r"[\s,'’]", "", value)  # thousands written 5,200 or 5 200 or 5'200
+        if digits.isdigit():
+            value = int(digits)
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise BadValue(f'"{shown(value)}" is not a number of words', "write a whole number like 1200")
     return value

@@ -83,6 +83,9 @@ def _closest(value: str, options: tuple[str, ...], cutoff: float) -> str:
     close = difflib.get_close_matches(value, options, n=1, cutoff=cutoff)
     if not close:
         close = [o for o in options if o.lower() == value.lower()]
+    if not close and len(value) >= 4:  # a short form of a long name: Moldova for Republic of Moldova
+        containing = [o for o in options if value.lower() in o.lower()]
+        close = containing if len(containing) == 1 else []
     if close:
         return f'did you mean "{shown(close[0])}"?'
     if 0 < len(options) <= 12:

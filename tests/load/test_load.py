@@ -258,3 +258,28 @@ def test_time_zones_are_read_in_any_letter_case(tmp_path: Path) -> None:
     rows = f"{HEADER},timezone\nP1,Ana Example,p1@example.org,stakeholder,academia,RT1:speaker,ASIA/almaty\n"
     event = load_event(event_folder(tmp_path, rows))
     assert event.applicants[0].timezone == "Asia/Almaty"
+
+
+def test_values_typed_for_people_are_read_as_the_contract_spells_them(tmp_path: Path) -> None:
+    rows = (
+        "id,name,email,category,country,stakeholder_group,level,interests,submission_words\n"
+        "P1,Ana Example,p1@example.org,Member State,Austria,,Deputy Minister,rt1:Speaker,5 200\n"
+        'P2,Ben Example,p2@example.org,stakeholder,,Civil-Society,,RT2:speaker,"5\'200"\n'
+    )
+    first, second = load_event(event_folder(tmp_path, rows)).applicants
+    assert (first.category, first.level, first.interests) == (
+        Category.MEMBER_STATE,
+        "deputy_minister",
+        (Interest("RT1", Role.SPEAKER, 1),),
+    )
+    assert (second.stakeholder_group, first.submission_words, second.submission_words) == (
+        "civil_society",
+        5200,
+        5200,
+    )
+
+
+def test_a_short_form_of_a_long_name_is_suggested() -> None:
+    states = ["Republic of Moldova", "Romania", "Russian Federation"]
+    assert did_you_mean("Moldova", states) == 'did you mean "Republic of Moldova"?'
+    assert did_you_mean("Rep", states).startswith("expected one of")  # too short to point at one
