@@ -20,7 +20,7 @@ from rich.progress import Progress as Bar
 from rich.table import Table
 
 from scheduler.domain import Event, Plan, Role
-from scheduler.export.plan_json import PlanFileError, read_plan
+from scheduler.export.plan_json import PlanFileError, check_plan_matches, check_plan_of, read_plan
 from scheduler.load import InputError, load_event
 from scheduler.publish import publish
 from scheduler.rulebook import BY_NAME, SOFT
@@ -245,8 +245,7 @@ def _previous(args: argparse.Namespace, event: Event) -> Plan | None:
     if args.previous is None and not path.exists():
         return None
     previous = read_plan(path)
-    if previous.event != event.id:
-        raise PlanFileError(f"{path} is a plan of event {previous.event!r}, not {event.id!r}")
+    check_plan_of(path, previous, event)
     return previous
 
 
@@ -373,6 +372,7 @@ def _export(args: argparse.Namespace) -> int:
     event = load_event(args.event)
     try:
         saved = read_plan(args.plan)
+        check_plan_matches(args.plan, saved, event)
     except PlanFileError as error:
         err.print(f"[red]{error}[/]")
         return INVALID
@@ -489,7 +489,7 @@ def _print_problems(error: InputError) -> None:
         err.print(f"  {problem}", markup=False)
     if len(problems) > MAX_PROBLEMS:
         err.print(
-            f"  ... and {len(problems) - MAX_PROBLEMS} more problems (the first {MAX_PROBLEMS} are shown)."
+            f"  ... and {len(problems) - MAX_PROBLEMS} more (the first {MAX_PROBLEMS} problems are shown)."
         )
     err.print(f"The input format is described in {DOCS_INPUT}.")
 

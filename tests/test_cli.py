@@ -111,6 +111,22 @@ def test_export_recreates_outputs_without_solving(planned: Path, tmp_path: Path)
         assert path.read_bytes() == (out / path.relative_to(planned)).read_bytes()
 
 
+def test_export_refuses_a_plan_of_another_version_of_the_event(planned: Path, tmp_path: Path) -> None:
+    plan = json.loads((planned / "plan.json").read_text(encoding="utf-8"))
+    gone = plan["assignments"][0]["participant"]
+    event = tmp_path / "event"
+    shutil.copytree(DEFAULT_EVENT, event)
+    book = openpyxl.load_workbook(event / "applicants.xlsx")
+    sheet = book["applicants"]
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == gone)
+    sheet.delete_rows(row)
+    book.save(event / "applicants.xlsx")
+    done = run("export", planned / "plan.json", "--event", event, "--out", tmp_path / "out")
+    assert done.returncode == 2
+    assert f"names {gone}, which the event folder does not have" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "out").exists()
+
+
 def test_invalid_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     event = tmp_path / "event"
     shutil.copytree(DEFAULT_EVENT, event)

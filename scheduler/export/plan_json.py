@@ -11,6 +11,7 @@ from scheduler.domain import (
     Assignment,
     Cancellation,
     Change,
+    Event,
     Placement,
     Plan,
     Role,
@@ -110,6 +111,27 @@ def _iso(when: dt.datetime) -> str:
 
 class PlanFileError(ValueError):
     """plan.json cannot be read; the message says which file and why."""
+
+
+def check_plan_of(path: Path, plan: Plan, event: Event) -> None:
+    """PlanFileError unless the plan is of this event."""
+    if plan.event != event.id:
+        raise PlanFileError(f"{path} is a plan of event {plan.event!r}, not {event.id!r}")
+
+
+def check_plan_matches(path: Path, plan: Plan, event: Event) -> None:
+    """PlanFileError unless the plan is of this event and names only its sessions and people, as exporting it
+    needs (a re-plan instead copes with sessions and people that are gone)."""
+    check_plan_of(path, plan, event)
+    sessions = {p.session for p in plan.placements} | {a.session for a in plan.assignments}
+    people = {a.participant for a in plan.assignments} | {u.participant for u in plan.unassigned}
+    unknown = sorted(sessions - set(event.session_by_id)) + sorted(people - set(event.applicant_by_id))
+    if unknown:
+        listed = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        raise PlanFileError(
+            f"{path} names {listed}, which the event folder does not have: it was made from another version of "
+            "the event (hint: export with the event folder the plan was made from, or re-plan with scheduler plan)"
+        )
 
 
 def read_plan(path: Path) -> Plan:

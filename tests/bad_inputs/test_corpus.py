@@ -165,7 +165,7 @@ def test_large_file_output_is_capped(tmp_path: Path) -> None:
     shown = printed_problems(done.stderr)
     assert len(shown) == 50
     assert shown[0].startswith("applicants.csv, row 5, column 4 (category)")
-    assert "... and 800 more problems" in done.stderr
+    assert "... and 800 more (the first 50 problems are shown)" in done.stderr
 
 
 def test_xlsx_cases_are_what_the_generator_writes(tmp_path: Path) -> None:
