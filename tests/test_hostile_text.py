@@ -67,19 +67,8 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (event / "objectives.csv").write_text(f"objective,short_label\n1,{OBJECTIVE}\n", encoding="utf-8")
     rows = io.StringIO()
     writer = csv.writer(rows)
-    writer.writerow(
-        [
-            "id",
-            "name",
-            "email",
-            "organisation",
-            "function",
-            "category",
-            "stakeholder_group",
-            "interests",
-            "objectives",
-        ]
-    )
+    writer.writerow(["id", "name", "email", "organisation", "function", "category", "stakeholder_group",
+                     "interests", "objectives"])  # fmt: skip
     writer.writerow(
         ["M1", "Mod Erator", "m1@example.org", "Org", "Chair", "stakeholder", "youth", "S1:moderator", ""]
     )
