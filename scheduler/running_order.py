@@ -66,7 +66,11 @@ def _session_items(
             parts.append(("discussion", chair, Role.MODERATOR if chair else None))
             minutes.append(segments.discussion + max(slack, 0))
             slack = 0
-        if segments.report:
+        if segments.report and len(rapporteurs) > 1:  # the rapporteurs share the report's time
+            share, rest = divmod(segments.report, len(rapporteurs))
+            parts += [("report", r, Role.RAPPORTEUR) for r in rapporteurs]
+            minutes += [share] * (len(rapporteurs) - 1) + [share + rest]
+        elif segments.report:
             role = Role.RAPPORTEUR if rapporteurs else (Role.MODERATOR if chair else None)
             parts.append(("report", reporter, role))
             minutes.append(segments.report)

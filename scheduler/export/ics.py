@@ -204,7 +204,7 @@ def description(view: PlanView, invite: InviteView) -> str:
         lines += [
             "",
             f"Join: {event.speaker_link}",
-            "This link is for you as a speaker or moderator: please do not share it.",
+            "This link is for those with a role in the session: please do not share it.",
         ]
     lines += ["", f"Questions: {event.organiser_name}, {event.organiser_email}"]
     return "\n".join(lines)
