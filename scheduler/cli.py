@@ -22,7 +22,7 @@ from rich.table import Table
 from scheduler.domain import Event, Plan, Role
 from scheduler.export.plan_json import PlanFileError, check_plan_matches, check_plan_of, read_plan
 from scheduler.load import InputError, load_event
-from scheduler.publish import publish
+from scheduler.publish import VersionTaken, publish
 from scheduler.rulebook import BY_NAME, SOFT
 from scheduler.template import FolderNotEmpty, write_template
 
@@ -40,6 +40,7 @@ DOCS_INPUT = "docs/input.md"
 DOCS_NO_PLAN = "docs/rules.md, section 'When no plan exists'"
 DOCS_CALENDARS = "docs/calendars.md, section 'Troubleshooting'"
 DOCS_TROUBLE = "docs/troubleshooting.md"
+DOCS_REPLAN = "docs/rules.md, section 'Re-planning'"
 PASSWORD_VARIABLE = "SCHEDULER_SMTP_PASSWORD"  # noqa: S105 - the name of the variable, not a password
 
 out = Console(highlight=False, soft_wrap=True)
@@ -66,6 +67,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return command(args)
     except InputError as error:
         _print_problems(error)
+        return INVALID
+    except VersionTaken as error:
+        err.print(
+            f"[red]{escape(str(error))}; nothing was written.[/] Re-plan against the newest version (leave out "
+            "--previous and --fresh), or write to another --out folder; to go back to an earlier programme, see "
+            f"{DOCS_REPLAN}."
+        )
         return INVALID
     except KeyboardInterrupt:
         err.print("[red]Interrupted.[/] Nothing was written; the previous output is unchanged.")
@@ -221,9 +229,7 @@ def _plan(args: argparse.Namespace) -> int:
         try:
             previous = _previous(args, event)
         except PlanFileError as error:
-            err.print(
-                f"[red]{error}[/] (hint: choose another --out folder, or give --fresh to plan from scratch)"
-            )
+            err.print(f"[red]{error}[/] (hint: choose another --out folder)")
             return INVALID
     try:
         result = _solve_with_progress(event, previous, args.time_limit)

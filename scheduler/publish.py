@@ -2,7 +2,7 @@
 
 A run that fails, is interrupted (Ctrl-C) or is killed leaves the previous `out/` exactly as it was; the next run
 cleans up what a killed run left behind. Each published plan is kept in `out/history/v<N>/plan.json`, so a
-re-plan can always be compared with, or undone to, an earlier version.
+re-plan can always be compared with an earlier version; a version number is published once, never replaced.
 """
 
 from __future__ import annotations
@@ -15,6 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+
+
+class VersionTaken(Exception):
+    """`out` already published another plan under the version number being published: publishing would lose it
+    from the history, and calendar programs would ignore the updates (their SEQUENCE numbers are not higher)."""
 
 
 def publish(out: Path, write: Callable[[Path], None]) -> None:
@@ -53,11 +58,18 @@ def recover(out: Path) -> None:
 
 
 def _keep_history(out: Path, staging: Path) -> None:
+    """Copy the history into the staging folder and add the new plan to it, unless its version is taken."""
     if (out / "history").is_dir():
         shutil.copytree(out / "history", staging / "history", dirs_exist_ok=True)
     plan = staging / "plan.json"
     if plan.exists():
         version = int(json.loads(plan.read_text(encoding="utf-8"))["version"])
+        current = out / "plan.json"
+        newest = int(json.loads(current.read_text(encoding="utf-8"))["version"]) if current.exists() else 0
+        if version < newest:
+            raise VersionTaken(f"{out} holds version {newest}, newer than version {version}")
         keep = staging / "history" / f"v{version}"
+        if (keep / "plan.json").exists() and (keep / "plan.json").read_bytes() != plan.read_bytes():
+            raise VersionTaken(f"{out} already holds another plan as version {version} (history/v{version})")
         keep.mkdir(parents=True, exist_ok=True)
         shutil.copy2(plan, keep / "plan.json")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.publish import publish, recover
+from scheduler.publish import VersionTaken, publish, recover
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EVENT = ROOT / "data" / "gcm2020-unece"
@@ -42,6 +42,23 @@ def test_history_keeps_every_version(published: Path) -> None:
     publish(published, write_version(2))  # type: ignore[arg-type]
     assert json.loads((published / "history" / "v1" / "plan.json").read_text())["version"] == 1
     assert json.loads((published / "history" / "v2" / "plan.json").read_text())["version"] == 2
+
+
+def test_a_version_is_published_once(published: Path) -> None:
+    publish(published, write_version(2))  # type: ignore[arg-type]
+    before = snapshot(published)
+    publish(published, write_version(2))  # type: ignore[arg-type]  # the same plan again: outputs re-created
+    assert snapshot(published) == before
+
+    def another_version_2(folder: Path) -> None:
+        (folder / "plan.json").write_text(json.dumps({"version": 2, "changed": True}), encoding="utf-8")
+
+    with pytest.raises(VersionTaken, match="another plan as version 2"):
+        publish(published, another_version_2)
+    with pytest.raises(VersionTaken, match="holds version 2, newer than version 1"):
+        publish(published, write_version(1))  # type: ignore[arg-type]
+    assert snapshot(published) == before
+    assert [p.name for p in published.parent.iterdir()] == ["out"]
 
 
 @pytest.mark.parametrize("failure", [RuntimeError("disk full"), KeyboardInterrupt()])
