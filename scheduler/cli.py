@@ -22,7 +22,7 @@ from rich.table import Table
 from scheduler.domain import Event, Plan, Role
 from scheduler.export.plan_json import PlanFileError, check_plan_matches, check_plan_of, read_plan
 from scheduler.load import InputError, load_event
-from scheduler.publish import VersionTaken, publish
+from scheduler.publish import PublishRefused, check_target, publish
 from scheduler.rulebook import BY_NAME, SOFT
 from scheduler.template import FolderNotEmpty, write_template
 
@@ -40,7 +40,6 @@ DOCS_INPUT = "docs/input.md"
 DOCS_NO_PLAN = "docs/rules.md, section 'When no plan exists'"
 DOCS_CALENDARS = "docs/calendars.md, section 'Troubleshooting'"
 DOCS_TROUBLE = "docs/troubleshooting.md"
-DOCS_REPLAN = "docs/rules.md, section 'Re-planning'"
 PASSWORD_VARIABLE = "SCHEDULER_SMTP_PASSWORD"  # noqa: S105 - the name of the variable, not a password
 
 out = Console(highlight=False, soft_wrap=True)
@@ -68,12 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as error:
         _print_problems(error)
         return INVALID
-    except VersionTaken as error:
-        err.print(
-            f"[red]{escape(str(error))}; nothing was written.[/] Re-plan against the newest version (leave out "
-            "--previous and --fresh), or write to another --out folder; to go back to an earlier programme, see "
-            f"{DOCS_REPLAN}."
-        )
+    except PublishRefused as error:
+        err.print(f"[red]Nothing was written:[/] {escape(str(error))}")
         return INVALID
     except KeyboardInterrupt:
         err.print("[red]Interrupted.[/] Nothing was written; the previous output is unchanged.")
@@ -224,6 +219,7 @@ def _plan(args: argparse.Namespace) -> int:
     from scheduler import solve  # noqa: PLC0415
 
     event = load_event(args.event)
+    check_target(args.out.resolve())  # before solving: the answer would be the same after
     previous = None
     if not args.fresh:
         try:
@@ -376,6 +372,7 @@ def _export(args: argparse.Namespace) -> int:
     from scheduler.views import build_view  # noqa: PLC0415
 
     event = load_event(args.event)
+    check_target(args.out.resolve())
     try:
         saved = read_plan(args.plan)
         check_plan_matches(args.plan, saved, event)

@@ -17,9 +17,16 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 
-class VersionTaken(Exception):
-    """`out` already published another plan under the version number being published: publishing would lose it
-    from the history, and calendar programs would ignore the updates (their SEQUENCE numbers are not higher)."""
+class PublishRefused(Exception):
+    """Publishing into `out` would lose something: a folder that is not an output folder (an event folder, a
+    home folder), or a published version (calendar programs would also ignore updates that do not raise the
+    SEQUENCE numbers already sent). The message says what and how to go on."""
+
+
+REPLAN_HINT = (
+    "re-plan against the newest version (leave out --previous and --fresh), or write to another --out folder; "
+    "to bring back an earlier programme, see docs/rules.md, section 'Re-planning'"
+)
 
 
 def publish(out: Path, write: Callable[[Path], None]) -> None:
@@ -27,6 +34,7 @@ def publish(out: Path, write: Callable[[Path], None]) -> None:
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     recover(out)
+    check_target(out)
     staging = out.parent / f".{out.name}.new-{os.getpid()}"
     retired = out.parent / f".{out.name}.old-{os.getpid()}"
     staging.mkdir()
@@ -42,6 +50,15 @@ def publish(out: Path, write: Callable[[Path], None]) -> None:
             retired.rename(out)
         raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def check_target(out: Path) -> None:
+    """PublishRefused unless `out` is new, empty or an output folder: publishing replaces it whole."""
+    if out.exists() and not (out / "plan.json").is_file() and (not out.is_dir() or any(out.iterdir())):
+        raise PublishRefused(
+            f"{out} exists and is not an output folder (it has no plan.json): publishing would replace it with "
+            "all it holds (hint: give --out a new folder name, such as out)"
+        )
 
 
 def recover(out: Path) -> None:
@@ -67,9 +84,13 @@ def _keep_history(out: Path, staging: Path) -> None:
         current = out / "plan.json"
         newest = int(json.loads(current.read_text(encoding="utf-8"))["version"]) if current.exists() else 0
         if version < newest:
-            raise VersionTaken(f"{out} holds version {newest}, newer than version {version}")
+            raise PublishRefused(
+                f"{out} holds version {newest}, newer than version {version} (hint: {REPLAN_HINT})"
+            )
         keep = staging / "history" / f"v{version}"
         if (keep / "plan.json").exists() and (keep / "plan.json").read_bytes() != plan.read_bytes():
-            raise VersionTaken(f"{out} already holds another plan as version {version} (history/v{version})")
+            raise PublishRefused(
+                f"{out} already holds another plan as version {version} (history/v{version}) (hint: {REPLAN_HINT})"
+            )
         keep.mkdir(parents=True, exist_ok=True)
         shutil.copy2(plan, keep / "plan.json")

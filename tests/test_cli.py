@@ -127,6 +127,16 @@ def test_export_refuses_a_plan_of_another_version_of_the_event(planned: Path, tm
     assert "Traceback" not in done.stderr and not (tmp_path / "out").exists()
 
 
+def test_the_event_folder_is_never_taken_for_an_output_folder(tmp_path: Path) -> None:
+    event = tmp_path / "event"
+    shutil.copytree(DEFAULT_EVENT, event)
+    before = sorted(p.name for p in event.iterdir())
+    done = run("plan", event, "--out", event)
+    assert done.returncode == 2
+    assert "is not an output folder" in done.stderr and "Traceback" not in done.stderr
+    assert sorted(p.name for p in event.iterdir()) == before
+
+
 def test_invalid_input_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     event = tmp_path / "event"
     shutil.copytree(DEFAULT_EVENT, event)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.publish import VersionTaken, publish, recover
+from scheduler.publish import PublishRefused, publish, recover
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EVENT = ROOT / "data" / "gcm2020-unece"
@@ -44,6 +44,18 @@ def test_history_keeps_every_version(published: Path) -> None:
     assert json.loads((published / "history" / "v2" / "plan.json").read_text())["version"] == 2
 
 
+def test_a_folder_that_is_not_an_output_folder_is_never_replaced(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(PublishRefused, match="is not an output folder"):
+        publish(home, write_version(1))  # type: ignore[arg-type]
+    assert snapshot(home) == {"notes.txt": b"mine"}
+    (tmp_path / "empty").mkdir()
+    publish(tmp_path / "empty", write_version(1))  # type: ignore[arg-type]  # an empty folder is fine
+    assert (tmp_path / "empty" / "plan.json").exists()
+
+
 def test_a_version_is_published_once(published: Path) -> None:
     publish(published, write_version(2))  # type: ignore[arg-type]
     before = snapshot(published)
@@ -53,9 +65,9 @@ def test_a_version_is_published_once(published: Path) -> None:
     def another_version_2(folder: Path) -> None:
         (folder / "plan.json").write_text(json.dumps({"version": 2, "changed": True}), encoding="utf-8")
 
-    with pytest.raises(VersionTaken, match="another plan as version 2"):
+    with pytest.raises(PublishRefused, match="another plan as version 2"):
         publish(published, another_version_2)
-    with pytest.raises(VersionTaken, match="holds version 2, newer than version 1"):
+    with pytest.raises(PublishRefused, match="holds version 2, newer than version 1"):
         publish(published, write_version(1))  # type: ignore[arg-type]
     assert snapshot(published) == before
     assert [p.name for p in published.parent.iterdir()] == ["out"]
