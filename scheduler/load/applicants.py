@@ -138,15 +138,27 @@ def read_applicants(
 
 def _read_table(folder: Path) -> tuple[_Sheet | None, list[Problem]]:
     xlsx, csv_path = folder / "applicants.xlsx", folder / "applicants.csv"
+    if (
+        xlsx.exists() and csv_path.exists()
+    ):  # one is probably an old copy: planning from it would go unnoticed
+        return None, [
+            Problem(
+                "applicants.csv",
+                "both applicants.xlsx and applicants.csv are in the event folder",
+                "keep the one that is up to date and move the other away",
+            )
+        ]
     if xlsx.exists():
         return _read_xlsx(xlsx)
     if csv_path.exists():
         return _read_csv(csv_path)
+    others = sorted(p.name for p in folder.glob("*") if p.stem.lower() == "applicants")
     return None, [
         Problem(
             "applicants.xlsx",
-            "file not found (nor applicants.csv)",
-            "put the applicants, one row per person, in applicants.xlsx or applicants.csv next to event.toml",
+            "file not found (nor applicants.csv)" + (f"; found {', '.join(others)}" if others else ""),
+            "put the applicants, one row per person, in applicants.xlsx or applicants.csv next to event.toml"
+            + (" (save an .xls or .ods as .xlsx)" if others else ""),
         )
     ]
 
