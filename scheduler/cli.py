@@ -133,7 +133,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PLAN_JSON",
         help="re-plan against this published plan (default: OUT/plan.json when it exists)",
     )
-    sub.add_argument("--fresh", action="store_true", help="ignore any published plan: plan from scratch")
+    sub.add_argument(
+        "--fresh",
+        action="store_true",
+        help="plan from scratch instead of keeping the published assignments; the version, calendar SEQUENCE "
+        "numbers and cancellations still follow the published plan",
+    )
     sub.add_argument(
         "--time-limit", type=float, default=60.0, metavar="S", help="seconds for the solver (default 60)"
     )
@@ -220,15 +225,13 @@ def _plan(args: argparse.Namespace) -> int:
 
     event = load_event(args.event)
     check_target(args.out.resolve())  # before solving: the answer would be the same after
-    previous = None
-    if not args.fresh:
-        try:
-            previous = _previous(args, event)
-        except PlanFileError as error:
-            err.print(f"[red]{error}[/] (hint: choose another --out folder)")
-            return INVALID
     try:
-        result = _solve_with_progress(event, previous, args.time_limit)
+        previous = _previous(args, event)
+    except PlanFileError as error:
+        err.print(f"[red]{error}[/] (hint: choose another --out folder)")
+        return INVALID
+    try:
+        result = _solve_with_progress(event, previous, not args.fresh, args.time_limit)
     except solve.NoPlan as no_plan:
         return _print_no_plan(no_plan.explanation)
     except solve.PlanRefused as refused:
@@ -251,7 +254,9 @@ def _previous(args: argparse.Namespace, event: Event) -> Plan | None:
     return previous
 
 
-def _solve_with_progress(event: Event, previous: Plan | None, time_limit: float) -> Plan:
+def _solve_with_progress(
+    event: Event, previous: Plan | None, keep_published: bool, time_limit: float
+) -> Plan:
     from scheduler import solve  # noqa: PLC0415
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
@@ -266,7 +271,12 @@ def _solve_with_progress(event: Event, previous: Plan | None, time_limit: float)
             )
 
         return solve.plan(
-            event, previous=previous, time_limit=time_limit, progress=progress, generated_at=generated_at()
+            event,
+            previous=previous,
+            keep_published=keep_published,
+            time_limit=time_limit,
+            progress=progress,
+            generated_at=generated_at(),
         )
 
 

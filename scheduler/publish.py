@@ -24,7 +24,7 @@ class PublishRefused(Exception):
 
 
 REPLAN_HINT = (
-    "re-plan against the newest version (leave out --previous and --fresh), or write to another --out folder; "
+    "re-plan against the newest version (leave out --previous), or write to another --out folder; "
     "to bring back an earlier programme, see docs/rules.md, section 'Re-planning'"
 )
 

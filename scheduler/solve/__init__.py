@@ -43,13 +43,17 @@ def plan(
     event: Event,
     *,
     previous: Plan | None = None,
+    keep_published: bool = True,
     time_limit: float = 60.0,
     progress: ProgressFn | None = None,
     generated_at: dt.datetime,
 ) -> Plan:
-    """The best plan for the event (re-planned against `previous` when given), checked by the validator."""
+    """The best plan for the event, checked by the validator. Given the published `previous` plan, it keeps what
+    it can of it (unless `keep_published` is False: then it plans from scratch), and its version, SEQUENCE
+    numbers, cancellations and changes follow `previous` either way."""
     started = time.monotonic()
-    built = build(event, previous=previous)
+    kept = previous if keep_published else None
+    built = build(event, previous=kept)
     conflicts = precheck(event, built.variables)
     if conflicts:
         raise NoPlan(Explanation(conflicts + placement_check(event, built.variables)))
@@ -81,7 +85,7 @@ def plan(
         cancellations=tuple(cancellations),
         solver=report,
     )
-    _verify(event, result, previous)
+    _verify(event, result, kept)
     return result
 
 
@@ -118,10 +122,10 @@ def _report(built: Built, solver: cp_model.CpSolver, status: int, wall: float) -
     )
 
 
-def _verify(event: Event, result: Plan, previous: Plan | None) -> None:
+def _verify(event: Event, result: Plan, kept: Plan | None) -> None:
     violations = check(event, result)
     assert result.solver is not None
-    units = penalties(event, result, previous)
+    units = penalties(event, result, kept)
     if (
         units != result.solver.costs
         or objective(event, units, result.solver.weights) != result.solver.objective

@@ -136,3 +136,30 @@ def test_a_new_speaker_link_updates_every_invitation() -> None:
     v2 = solve.plan(version("https://meet.example.org/b"), previous=v1, generated_at=GENERATED)
     assert [a.sequence for a in v2.assignments] == [1, 1]
     assert v2.changes == ()
+
+
+def test_a_fresh_replan_ignores_the_published_assignments_but_follows_their_numbering(
+    original: tuple[Event, Plan],
+) -> None:
+    event, before = original
+    moderator = before.assigned("RT2", Role.MODERATOR)[0]
+    changed = what_happened(event, moderator)
+    from_scratch = solve.plan(changed, generated_at=GENERATED)
+    fresh = solve.plan(changed, previous=before, keep_published=False, generated_at=GENERATED)
+
+    assert fresh.version == 2
+    assert fresh.solver is not None and from_scratch.solver is not None
+    assert "stability" not in fresh.solver.costs or fresh.solver.costs["stability"] == 0
+    assert (
+        fresh.solver.objective == from_scratch.solver.objective
+    )  # as good as a plan made without the old one
+    published = {(a.participant, a.session) for a in before.assignments}
+    now = {(a.participant, a.session) for a in fresh.assignments}
+    assert {(c.participant, c.session) for c in fresh.cancellations} == published - now
+    old = {(a.participant, a.session): a for a in before.assignments}
+    for a in (
+        fresh.assignments
+    ):  # SEQUENCE numbers follow the published ones: up by one where the invitation changed
+        was = old.get((a.participant, a.session))
+        if was is not None:
+            assert a.sequence == was.sequence + (a.fingerprint != was.fingerprint)
