@@ -6,13 +6,14 @@ import sys
 
 
 def run() -> int:
-    """Start the command line; Ctrl-C while the libraries load ends quietly too."""
+    """Start the command line; Ctrl-C while the libraries load or the arguments are read ends quietly too."""
     try:
         from scheduler.cli import main  # noqa: PLC0415 - imported here so that an early Ctrl-C is caught
+
+        return main()
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted. Nothing was written.\n")
         return 1
-    return main()
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from scheduler.domain import Category, Event, Role
-from scheduler.solve.model import build, parameters
+from scheduler.solve.model import build, parameters, solve
 from scheduler.solve.rules import Guards, Instance, placement
 from scheduler.solve.variables import Variables
 from scheduler.timeline import candidate_starts, event_span, session_end
@@ -197,7 +197,7 @@ def _core(model: cp_model.CpModel, guards: Guards, time_limit: float) -> list[In
     def infeasible(enforced: Sequence[int]) -> bool:
         model.clear_assumptions()
         model.add_assumptions([guards.literals[i][0] for i in enforced])
-        return solver.solve(model) == cp_model.INFEASIBLE
+        return bool(solve(solver, model) == cp_model.INFEASIBLE)
 
     if not infeasible(literals):
         return None
@@ -297,5 +297,5 @@ def holds_together(event: Event, keys: Sequence[str], time_limit: float = 30.0) 
     wanted = set(keys)
     enforced = [literal for literal, instance in built.guards.literals.values() if instance.key in wanted]
     built.model.add_assumptions(enforced)
-    status = parameters(time_limit, explain=True).solve(built.model)
+    status = solve(parameters(time_limit, explain=True), built.model)
     return bool(status != cp_model.INFEASIBLE)

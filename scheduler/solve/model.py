@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -89,6 +91,25 @@ class _Callback(cp_model.CpSolverSolutionCallback):
 def run(built: Built, time_limit: float, progress: ProgressFn | None = None) -> tuple[cp_model.CpSolver, Any]:
     solver = parameters(time_limit)
     callback = _Callback(progress) if progress else None
-    status = solver.solve(built.model, callback)
+    status = solve(solver, built.model, callback)
     log.info("CP-SAT %s in %.2f s: %s", solver.status_name(status), solver.wall_time, solver.response_stats())
     return solver, status
+
+
+def solve(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    callback: cp_model.CpSolverSolutionCallback | None = None,
+) -> Any:
+    """CP-SAT's solve, with Ctrl-C ending the run as it does anywhere else. CP-SAT catches Ctrl-C to stop its
+    search, and returns FEASIBLE or UNKNOWN before its time limit (nothing else stops it early here); it also
+    leaves the signal's default action behind, which would kill the process without a word at the next Ctrl-C."""
+    main = threading.current_thread() is threading.main_thread()
+    handler = signal.getsignal(signal.SIGINT) if main else None
+    status = solver.solve(model, callback)
+    if main:
+        signal.signal(signal.SIGINT, handler)
+    stopped_early = solver.wall_time < 0.99 * solver.parameters.max_time_in_seconds
+    if main and status in (cp_model.FEASIBLE, cp_model.UNKNOWN) and stopped_early:
+        raise KeyboardInterrupt
+    return status
