@@ -109,7 +109,7 @@ def solve(
     status = solver.solve(model, callback)
     if main:
         signal.signal(signal.SIGINT, handler)
-    stopped_early = solver.wall_time < 0.99 * solver.parameters.max_time_in_seconds
+    stopped_early = solver.wall_time < 0.95 * solver.parameters.max_time_in_seconds
     if main and status in (cp_model.FEASIBLE, cp_model.UNKNOWN) and stopped_early:
         raise KeyboardInterrupt
     return status
