@@ -27,7 +27,7 @@ from scheduler.export.mail import write_mail
 from scheduler.export.outputs import write_outputs
 from scheduler.load import load_event
 from scheduler.publish import publish
-from scheduler.send import Outgoing, Sent, Status, forgotten, log_path, triage
+from scheduler.send import BadLog, Outgoing, Sent, Status, forgotten, log_path, read_log, triage
 from scheduler.views import build_view
 from tests.ports import free_port
 
@@ -167,8 +167,7 @@ def out(planned: Planned, tmp_path: Path) -> Path:
 
 
 def sent_log(out: Path) -> list[dict[str, Any]]:
-    entries: list[dict[str, Any]] = json.loads(log_path(out).read_text(encoding="utf-8"))["sent"]
-    return entries
+    return [json.loads(line) for line in log_path(out).read_text(encoding="utf-8").splitlines()]
 
 
 def test_dry_run_lists_every_message_and_sends_nothing(
@@ -418,3 +417,15 @@ def test_a_deleted_row_gets_a_cancellation_file_and_a_warning_instead_of_mail(
         f"{gone.participant} is no longer in the applicants file, so the cancellation of {gone.session} cannot "
         "be mailed: tell them yourself, or restore their row with status withdrawn and plan again"
     ]
+
+
+def test_a_log_line_cut_short_by_a_crash_is_ignored_and_any_other_bad_line_reported(tmp_path: Path) -> None:
+    entry = Sent("P1", "S1", "P1-S1@tiny.example.org", 0, "REQUEST", "p1@example.org", "2020-11-10T00:00:00+00:00",
+                 "<P1-S1.0.request@tiny.example.org>")  # fmt: skip
+    line = json.dumps(vars(entry))
+    log = tmp_path / "out.sent.jsonl"
+    log.write_text(line + "\n" + line[:40], encoding="utf-8")
+    assert read_log(log) == [entry]
+    log.write_text(line[:40] + "\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(BadLog, match="line 1"):
+        read_log(log)
