@@ -120,9 +120,11 @@ def outgoing(out: Path) -> list[Outgoing]:
 
 
 def read_log(path: Path) -> list[Sent]:
-    """The entries of a sent log; none when it does not exist yet."""
+    """The entries of a sent log, after those of the one-document log earlier versions kept beside it
+    (`<OUT>.sent.json`); none when neither exists yet."""
+    earlier = _earlier_log(path.with_suffix(".json"))
     if not path.exists():
-        return []
+        return earlier
     data = path.read_bytes()
     lines = data.decode("utf-8", errors="replace").splitlines()
     entries = []
@@ -133,7 +135,16 @@ def read_log(path: Path) -> list[Sent]:
             if number == len(lines) and not data.endswith(b"\n"):
                 break  # the last line, cut short by a crash while it was written
             raise BadLog(f"{path}, line {number}: not a sent log written by scheduler ({error})") from None
-    return entries
+    return earlier + entries
+
+
+def _earlier_log(path: Path) -> list[Sent]:
+    if not path.exists():
+        return []
+    try:
+        return [Sent(**entry) for entry in json.loads(path.read_text(encoding="utf-8"))["sent"]]
+    except (ValueError, KeyError, TypeError) as error:
+        raise BadLog(f"{path}: not a sent log written by scheduler ({error})") from None
 
 
 def triage(messages: Iterable[Outgoing], sent: Iterable[Sent]) -> list[tuple[Outgoing, Status]]:

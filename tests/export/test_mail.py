@@ -429,3 +429,12 @@ def test_a_log_line_cut_short_by_a_crash_is_ignored_and_any_other_bad_line_repor
     log.write_text(line[:40] + "\n" + line + "\n", encoding="utf-8")
     with pytest.raises(BadLog, match="line 1"):
         read_log(log)
+
+
+def test_the_log_of_earlier_versions_still_counts(tmp_path: Path) -> None:
+    entry = Sent("P1", "S1", "P1-S1@tiny.example.org", 0, "REQUEST", "p1@example.org", "2020-11-10T00:00:00+00:00",
+                 "<P1-S1.0.request@tiny.example.org>")  # fmt: skip
+    (tmp_path / "out.sent.json").write_text(
+        json.dumps({"format": 1, "sent": [vars(entry)]}), encoding="utf-8"
+    )
+    assert read_log(tmp_path / "out.sent.jsonl") == [entry]
