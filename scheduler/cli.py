@@ -8,6 +8,7 @@ import datetime as dt
 import getpass
 import logging
 import os
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -214,7 +215,7 @@ def _validate(args: argparse.Namespace) -> int:
     event = load_event(args.event)
     active = sum(not a.withdrawn for a in event.applicants)
     out.print(
-        f"[green]OK[/] {args.event}: {len(event.sessions)} sessions on {len(event.days)} days, "
+        f"[green]OK[/] {escape(str(args.event))}: {len(event.sessions)} sessions on {len(event.days)} days, "
         f"{len(event.applicants)} applicants ({active} active)."
     )
     return OK
@@ -228,7 +229,7 @@ def _plan(args: argparse.Namespace) -> int:
     try:
         previous = _previous(args, event)
     except PlanFileError as error:
-        err.print(f"[red]{error}[/] (hint: choose another --out folder)")
+        err.print(f"[red]{escape(str(error))}[/] (hint: choose another --out folder)")
         return INVALID
     try:
         result = _solve_with_progress(event, previous, not args.fresh, args.time_limit)
@@ -237,7 +238,7 @@ def _plan(args: argparse.Namespace) -> int:
     except solve.PlanRefused as refused:
         err.print("[red]The solver's plan failed the independent check; nothing was written.[/]")
         for violation in refused.violations:
-            err.print(f"  {violation}")
+            err.print(f"  {violation}", markup=False)
         return FAILED
     _write(event, result, args.out)
     _summary(event, result, args.out)
@@ -318,7 +319,9 @@ def _summary(event: Event, result: Plan, folder: Path) -> None:
     )
     gap = abs(solver.objective - solver.bound) / max(1, abs(solver.objective))
     table = Table(
-        title=f"{event.title} - plan version {result.version}", show_header=False, title_justify="left"
+        title=f"{escape(event.title)} - plan version {result.version}",
+        show_header=False,
+        title_justify="left",
     )
     table.add_row("sessions", f"{len(result.placements)} placed")
     table.add_row(
@@ -339,7 +342,8 @@ def _summary(event: Event, result: Plan, folder: Path) -> None:
         )
     table.add_row(
         "written",
-        f"{folder}/: plan.json, agenda.xlsx, run-of-show.xlsx, agenda.png, coverage.png, calendar/, mail/",
+        f"{escape(str(folder))}/: plan.json, agenda.xlsx, run-of-show.xlsx, agenda.png, coverage.png, calendar/, "
+        "mail/",
     )
     out.print(table)
 
@@ -367,7 +371,7 @@ def _explain(args: argparse.Namespace) -> int:
         if mine:
             out.print(
                 f"[bold]{name}[/]: "
-                + "; ".join(mine[:EXAMPLES_PER_RULE])
+                + escape("; ".join(mine[:EXAMPLES_PER_RULE]))
                 + (f"; ... and {len(mine) - EXAMPLES_PER_RULE} more" if len(mine) > EXAMPLES_PER_RULE else "")
             )
     out.print(
@@ -387,11 +391,11 @@ def _export(args: argparse.Namespace) -> int:
         saved = read_plan(args.plan)
         check_plan_matches(args.plan, saved, event)
     except PlanFileError as error:
-        err.print(f"[red]{error}[/]")
+        err.print(f"[red]{escape(str(error))}[/]")
         return INVALID
     view = build_view(event, saved)
     publish(args.out, lambda staging: write_outputs(view, staging))
-    out.print(f"[green]Exported[/] plan version {saved.version} to {args.out}/ without solving.")
+    out.print(f"[green]Exported[/] plan version {saved.version} to {escape(str(args.out))}/ without solving.")
     return OK
 
 
@@ -399,14 +403,18 @@ def _init(args: argparse.Namespace) -> int:
     try:
         written = write_template(args.event)
     except FolderNotEmpty as error:
-        err.print(f"[red]{error}:[/] init never overwrites an event (hint: give a new folder name)")
+        err.print(
+            f"[red]{escape(str(error))}:[/] init never overwrites an event (hint: give a new folder name)"
+        )
         return INVALID
     for path in written:
-        out.print(f"[green]wrote[/] {path}")
+        out.print(f"[green]wrote[/] {escape(str(path))}")
+    folder = escape(str(args.event))
+    quoted = escape(shlex.quote(str(args.event)))
     out.print(
-        f"Next: fill in {args.event}/event.toml (the lines marked TODO) and one row per person in "
-        f"{args.event}/applicants.xlsx (its Instructions sheet explains each column), then run:\n"
-        f"  scheduler validate {args.event}\n  scheduler plan {args.event} --out {args.event}/out"
+        f"Next: fill in {folder}/event.toml (the lines marked TODO) and one row per person in "
+        f"{folder}/applicants.xlsx (its Instructions sheet explains each column), then run:\n"
+        f"  scheduler validate {quoted}\n  scheduler plan {quoted} --out {escape(shlex.quote(str(args.event / 'out')))}"
     )
     return OK
 

@@ -4,6 +4,7 @@ guides whoever types in it (drop-down lists, input hints, an instructions sheet)
 from __future__ import annotations
 
 import re
+import shlex
 from importlib import resources
 from pathlib import Path
 
@@ -65,7 +66,11 @@ def write_template(folder: Path) -> list[Path]:
     text = resources.files("scheduler").joinpath("templates/event.toml").read_text(encoding="utf-8")
     toml = folder / "event.toml"
     toml.write_text(
-        text.replace("{event_id}", event_id[:64]).replace("{folder}", str(folder)), encoding="utf-8"
+        # The folder goes into a comment: quoted as a shell would need it, and on one line, so the TOML stays valid.
+        text.replace("{event_id}", event_id[:64]).replace(
+            "{folder}", " ".join(shlex.quote(str(folder)).split())
+        ),
+        encoding="utf-8",
     )
     workbook = folder / "applicants.xlsx"
     _applicants_workbook(workbook)

@@ -21,7 +21,7 @@ NAMES = [
     '=HYPERLINK("https://evil.example.org","click")',
     "+1 Plus, Semicolon; Backslash \\ Quote \"'",
     "-Minus\tTab\rCarriage\nLine",
-    "@At <b>HTML</b> &amp; <script>alert(1)</script>",
+    "@At <b>HTML</b> &amp; <script>alert(1)</script> [/x] [bold]Terminal markup",
     "Анна Кузнецова",
     "İsmail Yılmaz",
     "مريم الحسيني",
@@ -29,14 +29,14 @@ NAMES = [
     "Zoe\u0301 Combining Mark",
     "L" + "o" * 498 + "ng",
 ]
-# The organisers' own text is hostile too: a formula, line breaks, quotes and matplotlib's math markers.
-EVENT_TITLE = '=Text = data; "quoted" \\ back\nsecond line 😀 costs $5 and $10'
+# The organisers' own text is hostile too: a formula, line breaks, quotes, matplotlib's math and rich's markup.
+EVENT_TITLE = '=Text = data; "quoted" \\ back\nsecond line 😀 costs $5 and $10 [/x] [bold]'
 SESSION_TITLE = "+Session, one; <b>Обзор</b>\ttab"
 ORGANISER = 'Secretariat "A"; B, C: D'
 OBJECTIVE = "Costs $\\frac{$ and ^_^"
 EVENT_TOML = r"""[event]
 id = "hostile"
-title = "=Text = data; \"quoted\" \\ back\nsecond line 😀 costs $5 and $10"
+title = "=Text = data; \"quoted\" \\ back\nsecond line 😀 costs $5 and $10 [/x] [bold]"
 timezone = "Europe/Zurich"
 organiser = { name = "Secretariat \"A\"; B, C: D", email = "secretariat@example.org" }
 uid_domain = "hostile.example.org"
@@ -143,3 +143,13 @@ def test_the_organisers_text_goes_through_too(out: Path) -> None:
     assert SESSION_TITLE in cells
     coverage = openpyxl.load_workbook(out / "agenda.xlsx")["Coverage"]
     assert OBJECTIVE in {c.value for row in coverage.iter_rows() for c in row}  # and drawn in coverage.png
+
+
+def test_the_terminal_shows_text_never_markup(out: Path) -> None:
+    # The summary of `plan` printed the title (the fixture would have failed); `explain` and `validate` too.
+    event = out.parent / "event"
+    for command in (["explain", str(event)], ["validate", str(event)]):
+        done = subprocess.run([sys.executable, "-m", "scheduler", *command], capture_output=True, text=True,
+                              env={**os.environ, "COLUMNS": "300"}, check=False)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert "Traceback" not in done.stderr and "Unexpected error" not in done.stderr

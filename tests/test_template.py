@@ -77,3 +77,13 @@ def load_objectives(folder: Path) -> dict[int, str]:
     known = _read_objectives(folder / "objectives.csv", problems)
     assert not problems
     return known.titles
+
+
+def test_a_folder_name_with_spaces_is_quoted_in_the_next_steps(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "review 2031 [draft]"
+    assert main(["init", str(target)]) == 0
+    printed = " ".join(capsys.readouterr().out.split())  # the terminal may wrap the long lines
+    assert f"scheduler validate '{target}'" in printed
+    assert f"scheduler validate '{target}'" in (target / "event.toml").read_text(encoding="utf-8")
