@@ -138,9 +138,8 @@ def read_applicants(
 
 def _read_table(folder: Path) -> tuple[_Sheet | None, list[Problem]]:
     xlsx, csv_path = folder / "applicants.xlsx", folder / "applicants.csv"
-    if (
-        xlsx.exists() and csv_path.exists()
-    ):  # one is probably an old copy: planning from it would go unnoticed
+    # With both, one is probably an old copy, and planning from it would go unnoticed.
+    if xlsx.exists() and csv_path.exists():
         return None, [
             Problem(
                 "applicants.csv",
