@@ -107,7 +107,7 @@ def solve(
     main = threading.current_thread() is threading.main_thread()
     handler = signal.getsignal(signal.SIGINT) if main else None
     status = solver.solve(model, callback)
-    if main:
+    if handler is not None:  # None: a handler not set from Python, which Python cannot put back
         signal.signal(signal.SIGINT, handler)
     stopped_early = solver.wall_time < 0.95 * solver.parameters.max_time_in_seconds
     if main and status in (cp_model.FEASIBLE, cp_model.UNKNOWN) and stopped_early:
