@@ -141,7 +141,7 @@ def _parser() -> argparse.ArgumentParser:
         "numbers and cancellations still follow the published plan",
     )
     sub.add_argument(
-        "--time-limit", type=float, default=60.0, metavar="S", help="seconds for the solver (default 60)"
+        "--time-limit", type=_seconds, default=60.0, metavar="S", help="seconds for the solver (default 60)"
     )
 
     sub = command(
@@ -152,7 +152,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub.add_argument("event", type=Path, metavar="EVENT_DIR")
     sub.add_argument(
-        "--time-limit", type=float, default=60.0, metavar="S", help="seconds for the solver (default 60)"
+        "--time-limit", type=_seconds, default=60.0, metavar="S", help="seconds for the solver (default 60)"
     )
 
     sub = command(
@@ -513,6 +513,17 @@ def _print_problems(error: InputError) -> None:
             f"  ... and {len(problems) - MAX_PROBLEMS} more (the first {MAX_PROBLEMS} problems are shown)."
         )
     err.print(f"The input format is described in {DOCS_INPUT}.")
+
+
+def _seconds(text: str) -> float:
+    """A --time-limit: a positive number of seconds."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds, e.g. 120")
+    return seconds
 
 
 def _login(user: str | None) -> tuple[str, str] | None:

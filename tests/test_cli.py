@@ -223,3 +223,11 @@ def test_a_time_limit_too_short_for_any_plan_says_so(tmp_path: Path) -> None:
 )
 def test_verbose_before_or_after_the_command(argv: list[str], verbose: bool) -> None:
     assert _parser().parse_args(argv).verbose is verbose
+
+
+@pytest.mark.parametrize("limit", ["-5", "0", "nan", "abc"])
+def test_a_time_limit_is_a_positive_number_of_seconds(limit: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        _parser().parse_args(["plan", "event", "--out", "out", "--time-limit", limit])
+    assert stopped.value.code == 2
+    assert "is not a positive number of seconds" in capsys.readouterr().err
