@@ -74,6 +74,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("[red]Interrupted.[/] Nothing was written; the previous output is unchanged.")
         return FAILED
+    except OSError as error:  # the machine, not the input: a folder that cannot be written, a full disk
+        where = f": {error.filename}" if error.filename else ""
+        err.print(
+            f"[red]Cannot go on: {escape(error.strerror or str(error))}{escape(str(where))}.[/] Nothing was "
+            "written; the previous output is unchanged (hint: check that the folder exists, that you may write "
+            "there and that the disk is not full)."
+        )
+        return FAILED
     except Exception as error:  # a defect: say so plainly; -v shows the traceback for the report
         if args.verbose:
             raise

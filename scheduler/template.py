@@ -59,8 +59,8 @@ class FolderNotEmpty(Exception):
 def write_template(folder: Path) -> list[Path]:
     """Write event.toml, applicants.xlsx and objectives.csv (the GCM's 23, to edit for another framework) into
     a new (or empty) folder; returns the files written."""
-    if folder.exists() and any(folder.iterdir()):
-        raise FolderNotEmpty(f"{folder} is not empty")
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise FolderNotEmpty(f"{folder} is not empty" if folder.is_dir() else f"{folder} is a file")
     folder.mkdir(parents=True, exist_ok=True)
     event_id = re.sub(r"[^A-Za-z0-9_.-]+", "-", folder.resolve().name).strip("-.") or "my-event"
     text = resources.files("scheduler").joinpath("templates/event.toml").read_text(encoding="utf-8")

@@ -87,3 +87,12 @@ def test_a_folder_name_with_spaces_is_quoted_in_the_next_steps(
     printed = " ".join(capsys.readouterr().out.split())  # the terminal may wrap the long lines
     assert f"scheduler validate '{target}'" in printed
     assert f"scheduler validate '{target}'" in (target / "event.toml").read_text(encoding="utf-8")
+
+
+def test_init_says_plainly_when_it_cannot_write(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    assert main(["init", str(tmp_path / "a-file")]) == 2
+    assert "is a file" in capsys.readouterr().err
+    assert main(["init", str(tmp_path / "a-file" / "inside")]) == 1  # a file where a folder must be
+    err = capsys.readouterr().err
+    assert "Cannot go on" in err and "Unexpected error" not in err
