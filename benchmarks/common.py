@@ -7,9 +7,11 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from scheduler import running_order
 from scheduler.domain import Assignment, Event, Placement, Plan, Role, SolverReport
+from scheduler.timeline import session_end
 from scheduler.validate import check, objective, penalties
 
 GENERATED = dt.datetime(2020, 11, 1, tzinfo=dt.UTC)  # a fixed generated_at: plans stay reproducible
@@ -36,6 +38,17 @@ def make_plan(
         running_order=running_order.build(event, placed, held),
         solver=report,
     )
+
+
+def witness_plan(event: Event, witness: dict[str, Any]) -> Plan:
+    """The plan the generator planted in an instance (its `witness.json`), as the planner would publish it."""
+    placements = []
+    for session in event.sessions:
+        wall = dt.datetime.fromisoformat(witness["placements"][session.id])
+        start = event.localize(wall.date(), wall.time())
+        placements.append(Placement(session.id, start, session_end(start, session)))
+    assignments = [Assignment(p, s, Role(r)) for p, s, r in witness["assignments"]]
+    return make_plan(event, placements, assignments)
 
 
 @dataclass

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scheduler.load.applicants import COLUMNS  # the input contract's columns, as the loader reads them
+
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -698,31 +700,6 @@ class Generator:
         return "\n".join(lines)
 
 
-COLUMNS = (
-    "id",
-    "name",
-    "email",
-    "organisation",
-    "function",
-    "category",
-    "country",
-    "subregion",
-    "stakeholder_group",
-    "gender",
-    "level",
-    "timezone",
-    "available",
-    "languages",
-    "interests",
-    "objectives",
-    "submission_date",
-    "submission_words",
-    "fixed",
-    "status",
-    "registered_at",
-)
-
-
 def _cell(person: Person, column: str) -> str:
     value = person.get(column, "")
     if column == "objectives":
@@ -775,24 +752,12 @@ def generate(size: Size | str, out: Path | str = INSTANCES, *, check: bool = Tru
 
 def _check_witness(folder: Path, witness: dict[str, Any]) -> None:
     """Load the folder as the planner would and check the planted plan with the project's validator."""
-    from scheduler import running_order
-    from scheduler.domain import Assignment, Placement, Plan, Role
+    from benchmarks.common import witness_plan
     from scheduler.load import load_event
-    from scheduler.timeline import session_end
     from scheduler.validate import check
 
     event = load_event(folder)
-    placements = []
-    for session in event.sessions:
-        wall = dt.datetime.fromisoformat(witness["placements"][session.id])
-        start = event.localize(wall.date(), wall.time())
-        placements.append(Placement(session.id, start, session_end(start, session)))
-    assignments = [Assignment(p, s, Role(r)) for p, s, r in witness["assignments"]]
-    order = running_order.build(event, placements, assignments)
-    plan = Plan(
-        event.id, 1, dt.datetime(2020, 11, 1, tzinfo=dt.UTC), tuple(placements), tuple(assignments), order
-    )
-    violations = check(event, plan)
+    violations = check(event, witness_plan(event, witness))
     if violations:
         raise RuntimeError(f"{folder}: the planted plan breaks hard rules: {violations[:5]}")
 

@@ -12,37 +12,29 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from benchmarks.common import judge, make_plan
+from benchmarks.common import judge, witness_plan
 from benchmarks.generate import INSTANCES, generate
-from scheduler.domain import Assignment, Placement, Role, SolverReport, Unassigned
+from scheduler.domain import SolverReport, Unassigned
 from scheduler.load import load_event
-from scheduler.timeline import session_end
 
 NAME = "W10K"
 
 
 def prepare(out: Path = INSTANCES) -> tuple[Path, int]:
     """The instance folder with a `plan.json` of 10,000 assignments, and that number."""
-    import datetime as dt
     from dataclasses import replace
 
     from scheduler.export.plan_json import to_json
+    from scheduler.solve.replan import with_fingerprints
     from scheduler.views import build_view
 
     folder = generate(NAME, out, check=False)
     event = load_event(folder)
-    witness = json.loads((folder / "witness.json").read_text(encoding="utf-8"))
-    placements = []
-    for session in event.sessions:
-        wall = dt.datetime.fromisoformat(witness["placements"][session.id])
-        start = event.localize(wall.date(), wall.time())
-        placements.append(Placement(session.id, start, session_end(start, session)))
-    assignments = [Assignment(p, s, Role(r)) for p, s, r in witness["assignments"]]
-    plan = make_plan(event, placements, assignments)
+    plan = witness_plan(event, json.loads((folder / "witness.json").read_text(encoding="utf-8")))
     verdict = judge(event, plan)
     if verdict.violations:
         raise RuntimeError(f"the planted plan of {NAME} breaks hard rules: {verdict.violations[:3]}")
-    held = {a.participant for a in assignments}
+    held = {a.participant for a in plan.assignments}
     waiting = tuple(
         Unassigned(a.id, "not chosen: the benchmark plan holds only the planted roles")
         for a in event.applicants
@@ -50,14 +42,10 @@ def prepare(out: Path = INSTANCES) -> tuple[Path, int]:
     )
     report = SolverReport("feasible", verdict.objective, 0, 0.0, costs=verdict.units)
     plan = replace(plan, unassigned=waiting, solver=report)
-    try:  # a published plan carries fingerprints of what each calendar event says, where the planner has them
-        from scheduler.solve.replan import with_fingerprints
-
-        placed, held_roles = with_fingerprints(
-            event, list(plan.placements), list(plan.assignments), plan.running_order
-        )
-        plan = replace(plan, placements=tuple(placed), assignments=tuple(held_roles))
-    except ImportError:
-        pass
+    # A published plan carries fingerprints of what each calendar event says.
+    placed, held_roles = with_fingerprints(
+        event, list(plan.placements), list(plan.assignments), plan.running_order
+    )
+    plan = replace(plan, placements=tuple(placed), assignments=tuple(held_roles))
     (folder / "plan.json").write_text(to_json(build_view(event, plan)), encoding="utf-8")
-    return folder, len(assignments)
+    return folder, len(plan.assignments)
