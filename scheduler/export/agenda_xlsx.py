@@ -13,23 +13,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.drawing.image import Image
-from openpyxl.styles import Alignment, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.worksheet import Worksheet
-
 from scheduler.domain import Applicant, Category, Role
-from scheduler.export.cells import LABEL_FONT, LEFT_TO_RIGHT, fit_row_heights, print_setup, put, write_table
+from scheduler.export.cells import A4, GRID, LABEL_FONT, WRAP, Book, Sheet, Style
 from scheduler.rulebook import BY_NAME, SOFT
 from scheduler.views import PlanView, SessionView
 
 NOT_COVERED = "NOT COVERED"
-REQUIRED_FILL = PatternFill("solid", fgColor="DDEBF7")  # the objective belongs to the session
-MISSING_FILL = PatternFill("solid", fgColor="F8CBAD")
+REQUIRED_FILL: Style = {"pattern": 1, "bg_color": "#DDEBF7"}  # the objective belongs to the session
+MISSING_FILL: Style = {"pattern": 1, "bg_color": "#F8CBAD"}
 NOT_STATED = "not stated"
-LEFT = Alignment(wrap_text=True, vertical="top", horizontal="left", readingOrder=LEFT_TO_RIGHT)
+LEFT: Style = {**WRAP, "align": "left"}
 
 
 PICTURE_WIDTH = 900  # pixels on screen
@@ -38,9 +31,10 @@ ROW_PIXELS, COLUMN_PIXELS = 20, 64  # a default row and column
 
 def write_agenda(view: PlanView, path: Path, pictures: Sequence[Path] = ()) -> None:
     """Write the organisers' workbook to `path`, with the given pictures on a sheet of their own."""
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
-    sheets: Sequence[tuple[str, Callable[[PlanView, Worksheet], int]]] = (
+    book = Book(path, created=view.plan.generated_at)
+    if pictures:
+        _pictures(book.sheet("Pictures"), pictures)
+    sheets: Sequence[tuple[str, Callable[[PlanView, Sheet], int]]] = (
         ("Programme", _programme),
         ("Assignments", _assignments),
         ("Coverage", _coverage),
@@ -51,36 +45,30 @@ def write_agenda(view: PlanView, path: Path, pictures: Sequence[Path] = ()) -> N
         ("Solver", _solver),
     )
     for title, fill in sheets:
-        ws = book.create_sheet(title)
-        header_row = fill(view, ws)
-        fit_row_heights(ws)
-        print_setup(ws, header_row, header=view.event.title)
-    if pictures:
-        _pictures(book.create_sheet("Pictures", 0), pictures)
-    book.save(path)
+        sheet = book.sheet(title)
+        header_row = fill(view, sheet)
+        sheet.print_setup(header_row, header=view.event.title)
+    book.close()
 
 
-def _pictures(ws: Worksheet, pictures: Sequence[Path]) -> None:
+def _pictures(sheet: Sheet, pictures: Sequence[Path]) -> None:
     """The timeline and coverage pictures, first in the workbook, each on a printed page of its own."""
-    row = 1
+    row, breaks = 1, []
     for picture in pictures:
-        image = Image(str(picture))
-        image.width, image.height = PICTURE_WIDTH, round(image.height * PICTURE_WIDTH / image.width)
-        ws.add_image(image, f"A{row}")
-        row += image.height // ROW_PIXELS + 2
-        ws.row_breaks.append(Break(id=row - 1))
+        row += sheet.picture(row, picture, PICTURE_WIDTH) // ROW_PIXELS + 2
+        breaks.append(row - 1)  # a page break below that row
+    ws = sheet.ws
+    ws.set_h_pagebreaks(breaks)
     # Pictures do not count as content when printing: the print area covers them, fitted one page wide.
-    ws.print_area = f"A1:{get_column_letter(PICTURE_WIDTH // COLUMN_PIXELS + 1)}{row}"
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+    ws.print_area(0, 0, row - 1, PICTURE_WIDTH // COLUMN_PIXELS)
+    ws.set_portrait()
+    ws.set_paper(A4)
+    ws.fit_to_pages(1, 0)
 
 
-def _note(ws: Worksheet, text: str, columns: int = 6) -> int:
+def _note(sheet: Sheet, text: str, columns: int = 6) -> int:
     """A bold line above a table, spanning `columns` columns; returns the row where the table starts."""
-    put(ws, 1, 1, text, font=LABEL_FONT)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
+    sheet.merge(1, 1, columns, text, font=LABEL_FONT)
     return 3
 
 
@@ -94,7 +82,7 @@ def _names(people: Sequence[Applicant]) -> str:
     return "; ".join(p.name for p in people)
 
 
-def _programme(view: PlanView, ws: Worksheet) -> int:
+def _programme(view: PlanView, sheet: Sheet) -> int:
     rows: list[list[Any]] = [
         [
             s.start.date(),
@@ -126,13 +114,13 @@ def _programme(view: PlanView, ws: Worksheet) -> int:
         "speaking order",
         "rapporteurs",
     ]
-    first = _note(ws, _times_note(view))
+    first = _note(sheet, _times_note(view))
     widths = [11.5, 7, 7, 9, 40, 12, 14, 22, 9, 50, 22]
-    write_table(ws, header, rows, widths=widths, first_row=first, name="Programme")
+    sheet.table(header, rows, widths=widths, first_row=first, name="Programme")
     return first
 
 
-def _assignments(view: PlanView, ws: Worksheet) -> int:
+def _assignments(view: PlanView, sheet: Sheet) -> int:
     rows = []
     for s in view.sessions:
         for role, p in _roles(s):
@@ -171,13 +159,13 @@ def _assignments(view: PlanView, ws: Worksheet) -> int:
         "choice",
         "email",
     ]
-    first = _note(ws, _times_note(view))
+    first = _note(sheet, _times_note(view))
     widths = [9, 11.5, 11, 7, 8, 22, 13, 14, 30, 24, 7, 15, 7, 32]
-    write_table(ws, header, rows, widths=widths, first_row=first, name="Assignments")
+    sheet.table(header, rows, widths=widths, first_row=first, name="Assignments")
     return first
 
 
-def _coverage(view: PlanView, ws: Worksheet) -> int:
+def _coverage(view: PlanView, sheet: Sheet) -> int:
     """One row per objective, one column per session with objectives: the assigned speakers who declared it.
     Shaded cells are the session's own objectives; an own objective nobody declared says NOT COVERED."""
     sessions = [s for s in view.sessions if s.session.objectives]
@@ -191,16 +179,18 @@ def _coverage(view: PlanView, ws: Worksheet) -> int:
             row.append(names or (NOT_COVERED if s.id in owners else ""))
         rows.append(row)
     header = ["objective", "label", "session"] + [s.id for s in sessions]
-    write_table(ws, header, rows, widths=[10, 26, 9] + [26] * len(sessions), name="Coverage")
-    for r, number in enumerate(numbers, start=2):
+    sheet.table(header, rows, widths=[10, 26, 9] + [26] * len(sessions), name="Coverage")
+    for r, (number, row) in enumerate(zip(numbers, rows, strict=True), start=2):
         for c, s in enumerate(sessions, start=4):
-            cell = ws.cell(row=r, column=c)
             if number in s.session.objectives:
-                cell.fill = MISSING_FILL if cell.value == NOT_COVERED else REQUIRED_FILL
+                value = row[c - 1]
+                sheet.put(
+                    r, c, value, border=GRID, fill=MISSING_FILL if value == NOT_COVERED else REQUIRED_FILL
+                )
     return 1
 
 
-def _balance(view: PlanView, ws: Worksheet) -> int:
+def _balance(view: PlanView, sheet: Sheet) -> int:
     """Per session: the panel (moderators and speakers) by category and gender; the speakers by subregion;
     the stakeholder speakers by stakeholder group. Each count with its share of the people counted."""
     rows: list[list[Any]] = []
@@ -221,13 +211,13 @@ def _balance(view: PlanView, ws: Worksheet) -> int:
             for value, count in sorted(Counter(values).items()):
                 rows.append([s.id, dimension, value, count, among, len(values), count / len(values)])
     header = ["session", "dimension", "value", "people", "counted among", "of", "share"]
-    write_table(ws, header, rows, widths=[9, 17, 30, 8, 24, 6, 8], name="Balance")
-    for r in range(2, len(rows) + 2):
-        ws.cell(row=r, column=7).number_format = "0%"
+    sheet.table(header, rows, widths=[9, 17, 30, 8, 24, 6, 8], name="Balance")
+    for r, row in enumerate(rows, start=2):
+        sheet.put(r, 7, row[6], border=GRID, number_format="0%")
     return 1
 
 
-def _waiting_list(view: PlanView, ws: Worksheet) -> int:
+def _waiting_list(view: PlanView, sheet: Sheet) -> int:
     rows = [
         [
             p.id,
@@ -242,11 +232,11 @@ def _waiting_list(view: PlanView, ws: Worksheet) -> int:
         for p, reason in sorted(view.unassigned, key=lambda u: u[0].id)
     ]
     header = ["id", "name", "category", "country", "organisation", "interests (ranked)", "reason", "email"]
-    write_table(ws, header, rows, widths=[8, 22, 13, 14, 28, 24, 70, 26], name="WaitingList")
+    sheet.table(header, rows, widths=[8, 22, 13, 14, 28, 24, 70, 26], name="WaitingList")
     return 1
 
 
-def _changes(view: PlanView, ws: Worksheet) -> int:
+def _changes(view: PlanView, sheet: Sheet) -> int:
     plan, people = view.plan, view.event.applicant_by_id
     count = len(plan.changes)
     note = f"Version {plan.version}: " + (
@@ -254,7 +244,7 @@ def _changes(view: PlanView, ws: Worksheet) -> int:
         if plan.version == 1
         else f"{count or 'no'} change{'' if count == 1 else 's'} versus version {plan.version - 1}"
     )
-    first = _note(ws, note)
+    first = _note(sheet, note)
     rows = [
         [
             c.kind,
@@ -269,11 +259,11 @@ def _changes(view: PlanView, ws: Worksheet) -> int:
         for c in plan.changes
     ]
     header = ["change", "session", "participant", "name", "role", "before", "after", "reason"]
-    write_table(ws, header, rows, widths=[10, 9, 11, 22, 11, 26, 26, 60], first_row=first, name="Changes")
+    sheet.table(header, rows, widths=[10, 9, 11, 22, 11, 26, 26, 60], first_row=first, name="Changes")
     return first
 
 
-def _submissions(view: PlanView, ws: Worksheet) -> int:
+def _submissions(view: PlanView, sheet: Sheet) -> int:
     """Everyone who sent a written submission, flagged when late or over the word limit."""
     event = view.event
     deadline, limit = event.submission_deadline, event.submission_word_limit
@@ -312,7 +302,7 @@ def _submissions(view: PlanView, ws: Worksheet) -> int:
         "in the plan",
     ]
     widths = [8, 22, 13, 28, 11, 8, 14, 11, 18, 18]
-    write_table(ws, header, rows, widths=widths, name="Submissions")
+    sheet.table(header, rows, widths=widths, name="Submissions")
     return 1
 
 
@@ -324,7 +314,7 @@ def _roles(session: SessionView) -> list[tuple[Role, Applicant]]:
     )
 
 
-def _solver(view: PlanView, ws: Worksheet) -> int:
+def _solver(view: PlanView, sheet: Sheet) -> int:
     """The solver's facts, then each soft rule's units, weight and cost (the objective is their sum)."""
     plan, solver = view.plan, view.plan.solver
     generated = plan.generated_at
@@ -342,11 +332,11 @@ def _solver(view: PlanView, ws: Worksheet) -> int:
     else:
         facts.append(("status", "no solver report in this plan"))
     for row, (label, value) in enumerate(facts, start=1):
-        put(ws, row, 1, label, font=LABEL_FONT)
-        put(ws, row, 2, value).alignment = LEFT  # one column of mixed facts
-        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
-        if label == "gap":
-            ws.cell(row=row, column=2).number_format = "0.00%"
+        sheet.put(row, 1, label, font=LABEL_FONT)
+        number_format = "0.00%" if label == "gap" else None
+        sheet.merge(
+            row, 2, 4, value, alignment=LEFT, number_format=number_format
+        )  # one column of mixed facts
     costs = solver.costs if solver else {}
     weights = solver.weights if solver else {}
     rows = [
@@ -355,5 +345,5 @@ def _solver(view: PlanView, ws: Worksheet) -> int:
     ]
     first = len(facts) + 2
     header = ["soft rule", "units", "weight", "cost", "one unit is"]
-    write_table(ws, header, rows, widths=[28, 8, 8, 8, 70], first_row=first, name="SoftRules")
+    sheet.table(header, rows, widths=[28, 8, 8, 8, 70], first_row=first, name="SoftRules")
     return first

@@ -1,8 +1,11 @@
 """Writing workbooks safely and readably, shared by both workbooks.
 
 Applicant text is data, never a formula, whatever it starts with; text is cleaned to what a workbook can hold;
-wrapped text gets the row height it needs (openpyxl never sets one, so wrapped lines would overlap in print);
-sheets print on A4 landscape, one page wide.
+wrapped text gets the row height it needs (a spreadsheet program computes heights only when it edits a row, so
+wrapped lines would overlap in print); sheets print on A4 landscape, one page wide.
+
+The workbooks are written with XlsxWriter and read (the applicants', the tests') with openpyxl: writing the
+230,000 cells of a 10,000-people agenda takes XlsxWriter less than half of openpyxl's time (benchmarks/analysis.md).
 """
 
 from __future__ import annotations
@@ -11,42 +14,46 @@ import datetime as dt
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from copy import copy
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
-from weakref import WeakKeyDictionary
 
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.table import Table, TableStyleInfo
-from openpyxl.worksheet.worksheet import Worksheet
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.image import Image
+from xlsxwriter.worksheet import Worksheet
 
 # Spreadsheet programs treat text starting with these as a formula or a command (CWE-1236).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-# Characters XML 1.0 cannot carry: openpyxl refuses some and writes others into a file no program opens.
+# Characters XML 1.0 cannot carry: a file holding them opens in no program.
 NOT_IN_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 REPLACEMENT = "\ufffd"
 MAX_CELL_TEXT = 32_767  # Excel's limit for one cell
+MAX_LINK = 2_079  # Excel's limit for a hyperlink
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 MAX_SHEET_NAME = 31
+# Text is always text: XlsxWriter would otherwise write strings starting with "=" as formulas, and turn
+# strings that look like numbers or links into those.
+BOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
 
-A4_LANDSCAPE = (841.9, 595.3)  # points
-MARGINS = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.25, footer=0.25)  # inches
-FONT_NAME, FONT_SIZE = "Calibri", 11.0  # the workbook's default font: named fonts must say it too
-HEADER_FONT = Font(name=FONT_NAME, sz=FONT_SIZE, bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-LABEL_FONT = Font(name=FONT_NAME, sz=FONT_SIZE, bold=True)
+A4, A4_LANDSCAPE = 9, (841.9, 595.3)  # Excel's paper number; points
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.6, "bottom": 0.6}  # inches
+HEADER_MARGIN = 0.25  # inches, header and footer alike
+FONT_SIZE = 11.0  # the workbooks' font: Calibri 11, XlsxWriter's default
+DEFAULT_WIDTH = 8.43  # a column whose width is not set
+
+# Styles are XlsxWriter format properties, combined per cell by `Sheet.put`.
+Style = Mapping[str, Any]
+HEADER_FONT: Style = {"bold": True, "font_color": "#FFFFFF"}
+HEADER_FILL: Style = {"pattern": 1, "bg_color": "#1F4E79"}
+LABEL_FONT: Style = {"bold": True}
 # Left to right, whatever script a cell starts with: a list of names that starts with an Arabic one must still
 # read in order from the left.
 LEFT_TO_RIGHT = 1
-WRAP = Alignment(wrap_text=True, vertical="top", readingOrder=LEFT_TO_RIGHT)
-CENTRE = Alignment(wrap_text=True, vertical="top", horizontal="center", readingOrder=LEFT_TO_RIGHT)
-THIN = Side(style="thin", color="A6A6A6")
-GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP: Style = {"text_wrap": True, "valign": "top", "reading_order": LEFT_TO_RIGHT}
+CENTRE: Style = {**WRAP, "align": "center"}
+GRID: Style = {"border": 1, "border_color": "#A6A6A6"}
+NUMBER_FORMATS = {dt.datetime: "yyyy-mm-dd hh:mm", dt.date: "yyyy-mm-dd", dt.time: "hh:mm"}
 
 # Row-height estimate. A unit of column width is the width of a digit of the default font (11-point Calibri),
 # so a line holds `width` units. A lowercase letter counts 1 unit, a capital 1.3, a space 0.5: a little more
@@ -69,123 +76,210 @@ def clean(text: str) -> str:
     return text
 
 
-def put(
-    ws: Worksheet,
-    row: int,
-    column: int,
-    value: Any,
-    *,
-    font: Font | None = None,
-    border: Border | None = None,
-    fill: PatternFill | None = None,
-) -> Cell:
-    """Write one value, top-aligned: text wrapped, numbers, dates and times centred. Text is always a string
-    cell, never a formula, and is quoted (`quotePrefix`) when it starts like a formula, so that editing the
-    cell cannot turn it into one."""
-    cell = ws.cell(row=row, column=column)
-    assert isinstance(cell, Cell), f"{cell.coordinate} lies inside a merged range"
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        value = value.replace(tzinfo=None)  # Excel has no time zones: the sheet says which zone it shows
-    quote = None
-    if isinstance(value, str):
-        cell.value = clean(value)
-        cell.data_type = "s"  # openpyxl would otherwise store text starting with "=" as a formula
-        quote = value.startswith(FORMULA_TRIGGERS)
-    else:
-        cell.value = value
-    number_format = None
-    if isinstance(value, dt.datetime):
-        number_format = "yyyy-mm-dd hh:mm"
-    elif isinstance(value, dt.date):
-        number_format = "yyyy-mm-dd"
-    elif isinstance(value, dt.time):
-        number_format = "hh:mm"
-    alignment = WRAP if value is None or isinstance(value, str) else CENTRE  # numbers, dates, times
-    _style(cell, quote, number_format, alignment, font, border, fill)
-    return cell
+class Book:
+    """A workbook being written to `path` on `close`. `created` goes into its properties instead of the time of
+    writing, so that the same plan gives the same file."""
+
+    def __init__(self, path: Path, created: dt.datetime | None = None) -> None:
+        self._book = xlsxwriter.Workbook(str(path), BOOK_OPTIONS)
+        if created is not None:
+            if created.tzinfo is not None:
+                created = created.astimezone(dt.UTC).replace(tzinfo=None)
+            self._book.set_properties({"created": created})
+        self.sheets: list[Sheet] = []
+        # One Format per combination of styles, found by the styles' identities (they are module constants,
+        # kept alive here so an identity is never reused), with the font size and weight the heights need.
+        self._formats: dict[tuple[object, ...], tuple[Format, float, bool, tuple[object, ...]]] = {}
+
+    def sheet(self, name: str) -> Sheet:
+        """A new sheet named `name` (see `sheet_name`), after the others."""
+        sheet = Sheet(self, self._book.add_worksheet(name))
+        self.sheets.append(sheet)
+        return sheet
+
+    def names(self) -> list[str]:
+        return [s.name for s in self.sheets]
+
+    def close(self) -> None:
+        """Set every sheet's row heights and write the file."""
+        for sheet in self.sheets:
+            sheet.fit_row_heights()
+        self._book.close()
+
+    def format(
+        self, styles: tuple[Style | None, ...], number_format: str | None, quote: bool
+    ) -> tuple[Format, float, bool]:
+        key = (*map(id, styles), number_format, quote)
+        found = self._formats.get(key)
+        if found is None:
+            properties: dict[str, Any] = {}
+            for style in styles:
+                properties.update(style or {})
+            if number_format:
+                properties["num_format"] = number_format
+            if quote:
+                properties["quote_prefix"] = True
+            size = float(properties.get("font_size", FONT_SIZE))
+            found = (self._book.add_format(properties), size, bool(properties.get("bold")), styles)
+            self._formats[key] = found
+        return found[:3]
 
 
-# Setting a style on a cell makes openpyxl hash the style object, part by part, to find it in the workbook's list,
-# which took most of the time of writing a big workbook. A sheet uses a handful of combinations, so each is set
-# attribute by attribute once per workbook, and the resulting StyleArray (the cell's indexes into those lists)
-# copied to the other cells that get the same combination on the same starting style. Style objects are told
-# apart by identity, and kept alive with the entry so that an identity is never reused.
-_STYLES: WeakKeyDictionary[Workbook, dict[tuple[object, ...], tuple[StyleArray, tuple[object, ...]]]]
-_STYLES = WeakKeyDictionary()
-_UNSTYLED = tuple(StyleArray())  # the style of a new cell, whose _style is None
+class Sheet:
+    """One worksheet: cells written with the house styles, 1-based rows and columns as a spreadsheet shows them.
+    Keeps what the row heights need: the column widths, the merged ranges and each row's text."""
 
+    def __init__(self, book: Book, ws: Worksheet) -> None:
+        self.book, self.ws = book, ws
+        self.name: str = ws.get_name()
+        self.max_row = 0
+        self.max_column = 0
+        self.heights: dict[int, float] = {}  # row -> points, once fitted
+        self._widths: dict[int, float] = {}
+        self._spans: dict[tuple[int, int], int] = {}  # (row, first column) -> last column, of one-row merges
+        self._texts: list[tuple[int, int, str, float, bool]] = []  # row, column, text, font size, bold
 
-def _style(
-    cell: Cell,
-    quote: bool | None,
-    number_format: str | None,
-    alignment: Alignment,
-    font: Font | None,
-    border: Border | None,
-    fill: PatternFill | None,
-) -> None:
-    """Set the cell's quotePrefix (unless None), number format (unless None), alignment, and font, border and
-    fill (those that are not None), exactly as setting each attribute would."""
-    objects = (alignment, font, border, fill)
-    book = cell.parent.parent
-    assert isinstance(book, Workbook)
-    known = _STYLES.setdefault(book, {})
-    current = _style_array(cell)
-    start = _UNSTYLED if current is None else tuple(current)
-    key = (start, quote, number_format, id(alignment), id(font), id(border), id(fill))
-    found = known.get(key)
-    if found is not None:
-        cell._style = StyleArray(found[0])  # type: ignore[attr-defined]  # see _style_array
-        return
-    if quote is not None:
-        cell.quotePrefix = quote
-    if number_format is not None:
-        cell.number_format = number_format
-    cell.alignment = alignment
-    if font is not None:
-        cell.font = font
-    if border is not None:
-        cell.border = border
-    if fill is not None:
-        cell.fill = fill
-    known[key] = (StyleArray(cell._style), objects)  # type: ignore[attr-defined]  # see _style_array
+    def put(
+        self,
+        row: int,
+        column: int,
+        value: Any,
+        *,
+        font: Style | None = None,
+        border: Style | None = None,
+        fill: Style | None = None,
+        alignment: Style | None = None,
+        number_format: str | None = None,
+        link: str | None = None,
+    ) -> None:
+        """Write one value, top-aligned: text wrapped, numbers, dates and times centred (unless `alignment`).
+        Text is always a string cell, never a formula, and is quoted (`quotePrefix`) when it starts like a
+        formula, so that editing the cell cannot turn it into one. Writing a cell again replaces it."""
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            value = value.replace(tzinfo=None)  # Excel has no time zones: the sheet says which zone it shows
+        text = isinstance(value, str)
+        quote = text and value.startswith(FORMULA_TRIGGERS)
+        if text:
+            value = clean(value)
+        number_format = number_format or NUMBER_FORMATS.get(type(value))
+        align = alignment or (WRAP if text or value is None else CENTRE)
+        cell_format, size, bold = self.book.format((align, font, border, fill), number_format, quote)
+        r, c = row - 1, column - 1
+        if value == "" or value is None:
+            self.ws.write_blank(r, c, None, cell_format)  # an empty cell, as a program leaves it
+        elif text:
+            if link and len(link) <= MAX_LINK:
+                self.ws.write_url(r, c, link, cell_format, value)
+            else:
+                self.ws.write_string(r, c, value, cell_format)
+            self._texts.append((row, column, value, size, bold))
+        elif isinstance(value, bool):
+            self.ws.write_boolean(r, c, value, cell_format)
+        elif isinstance(value, int | float):
+            self.ws.write_number(r, c, value, cell_format)
+        elif isinstance(value, dt.date | dt.time):
+            self.ws.write_datetime(r, c, value, cell_format)
+        else:
+            raise TypeError(f"a workbook cell cannot hold {type(value).__name__}: {value!r}")
+        self.max_row, self.max_column = max(self.max_row, row), max(self.max_column, column)
 
+    def merge(self, row: int, first: int, last: int, value: Any, **style: Any) -> None:
+        """`value` in one cell spanning columns `first` to `last` of `row`, its text wrapped in their width."""
+        self.ws.merge_range(row - 1, first - 1, row - 1, last - 1, "")
+        self.put(row, first, value, **style)  # the merged range's first cell holds the value
+        self._spans[(row, first)] = last
+        self.max_column = max(self.max_column, last)
 
-def _style_array(cell: Cell) -> StyleArray | None:
-    """openpyxl's record of a cell's styles, indexes into its workbook's lists of fonts, fills...; None for a new
-    cell. Not in openpyxl's type stubs."""
-    return cell._style  # type: ignore[attr-defined,no-any-return]
+    def widths(self, widths: Sequence[float]) -> None:
+        """Columns 1, 2, ... `widths` characters wide."""
+        for column, width in enumerate(widths, start=1):
+            self.ws.set_column(column - 1, column - 1, width)
+            self._widths[column] = width
 
+    def width(self, column: int) -> float:
+        return self._widths.get(column, DEFAULT_WIDTH)
 
-def write_table(
-    ws: Worksheet,
-    header: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    *,
-    widths: Sequence[float],
-    first_row: int = 1,
-    name: str | None = None,
-) -> int:
-    """A header row and data rows with a grid, filterable (an Excel table when `name` is given), the header
-    frozen, the columns `widths` characters wide; returns the last row written."""
-    for column, title in enumerate(header, start=1):
-        put(ws, first_row, column, title, font=HEADER_FONT, border=GRID, fill=HEADER_FILL)
-    last = first_row
-    for last, values in enumerate(rows, start=first_row + 1):
-        for column, value in enumerate(values, start=1):
-            put(ws, last, column, value, border=GRID)
-    ref = f"A{first_row}:{get_column_letter(len(header))}{max(last, first_row + 1)}"
-    # A table needs a data row and distinct column names; otherwise a plain filter does.
-    if name and last > first_row and len({h.casefold() for h in header}) == len(header):
-        table = Table(displayName=name, ref=ref)
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-        ws.add_table(table)
-    else:
-        ws.auto_filter.ref = ref
-    ws.freeze_panes = f"A{first_row + 1}"
-    for column, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(column)].width = width
-    return last
+    def table(
+        self,
+        header: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        *,
+        widths: Sequence[float],
+        first_row: int = 1,
+        name: str | None = None,
+    ) -> int:
+        """A header row and data rows with a grid, filterable (an Excel table when `name` is given), the header
+        frozen, the columns `widths` characters wide; returns the last row written."""
+        self.widths(widths)
+        last = first_row
+        for last, values in enumerate(rows, start=first_row + 1):
+            for column, value in enumerate(values, start=1):
+                self.put(last, column, value, border=GRID)
+        titles = [clean(title) for title in header]
+        end = max(last, first_row + 1)
+        # A table needs a data row and distinct column names; otherwise a plain filter does.
+        if name and last > first_row and len({t.casefold() for t in titles}) == len(titles):
+            columns = [{"header": title} for title in titles]
+            options = {"name": name, "style": "Table Style Light 9", "columns": columns}
+            self.ws.add_table(first_row - 1, 0, end - 1, len(titles) - 1, options)
+        else:
+            self.ws.autofilter(first_row - 1, 0, end - 1, len(titles) - 1)
+        for column, title in enumerate(header, start=1):  # after add_table, which writes plain header cells
+            self.put(first_row, column, title, font=HEADER_FONT, border=GRID, fill=HEADER_FILL)
+        self.ws.freeze_panes(first_row, 0)
+        return last
+
+    def fit_row_heights(self) -> None:
+        """Set the height of every row to what its longest wrapped text needs (once: later calls keep them). A
+        cell merged across columns of one row wraps in the width of the whole merged range."""
+        if self.heights:
+            return
+        heights = dict.fromkeys(range(1, self.max_row + 1), FONT_SIZE * LINE_SPACING)
+        width_of = functools.cache(self.width)
+        for row, column, text, size, bold in self._texts:
+            last = self._spans.get((row, column), column)
+            width = sum(map(width_of, range(column, last + 1)))
+            heights[row] = max(heights[row], text_lines(text, width, size, bold) * size * LINE_SPACING)
+        for row, height in heights.items():
+            self.heights[row] = round(height + ROW_PADDING, 1)
+            self.ws.set_row(row - 1, self.heights[row])
+        self._texts.clear()
+
+    def estimated_pages(self) -> float:
+        """About how many pages tall the sheet prints when fitted one page wide on A4 landscape (a column is
+        7 pixels per unit of width plus 5, at 96 pixels per inch)."""
+        self.fit_row_heights()
+        width = sum(self.width(c) * 7 + 5 for c in range(1, self.max_column + 1)) * 72 / 96
+        height = sum(self.heights.values())
+        page_width = A4_LANDSCAPE[0] - 72 * (MARGINS["left"] + MARGINS["right"])
+        page_height = A4_LANDSCAPE[1] - 72 * (MARGINS["top"] + MARGINS["bottom"])
+        return height * min(1.0, page_width / width) / page_height
+
+    def print_setup(self, title_row: int, *, header: str = "", right: str = "", pages_tall: int = 0) -> None:
+        """A4 landscape, one page wide (and at most `pages_tall` pages tall unless 0), the row `title_row`
+        repeated on every page, `header` at the top left (and `right` at the right), the sheet name and
+        "Page N of M" at the bottom."""
+        ws = self.ws
+        ws.set_landscape()
+        ws.set_paper(A4)
+        ws.fit_to_pages(1, pages_tall)
+        ws.set_start_page(1)  # each sheet counts its own pages
+        ws.repeat_rows(title_row - 1)
+        ws.set_margins(**MARGINS)
+        top = f"&L{header_text(header)}" + (f"&R{header_text(right)}" if right else "")
+        ws.set_header(top, {"margin": HEADER_MARGIN})
+        ws.set_footer("&L&A&CPage &P of &N", {"margin": HEADER_MARGIN})
+
+    def picture(self, row: int, path: Path, width: int) -> int:
+        """The PNG at `path` from column A of `row`, `width` pixels wide on screen; returns its height in pixels."""
+        image = Image(str(path))
+        # XlsxWriter sizes a picture by its resolution: one of 150 dpi shows at 96/150 of its pixels.
+        shown = float(image.width) * 96 / float(image.x_dpi)
+        scale = width / shown
+        self.ws.insert_image(
+            row - 1, 0, str(path), {"x_scale": scale, "y_scale": scale, "description": path.stem}
+        )
+        return round(float(image.height) * 96 / float(image.y_dpi) * scale)
 
 
 def text_lines(text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> int:
@@ -224,40 +318,6 @@ def _units(character: str) -> float:
     return UPPER_UNITS if character.isupper() else LOWER_UNITS
 
 
-def fit_row_heights(ws: Worksheet, first_row: int = 1) -> None:
-    """Set the height of every row from `first_row` on to what its longest wrapped text needs. A cell merged
-    across columns of one row wraps in the width of the whole merged range."""
-    spans = {
-        (r.min_row, r.min_col): range(r.min_col, r.max_col + 1)
-        for r in ws.merged_cells.ranges
-        if r.min_row == r.max_row
-    }
-    # Looked up once: a column's width, and a font's size and weight by the font's index in the workbook
-    # (reading `cell.font` builds a new proxy object each time).
-    width_of = functools.cache(lambda column: _width(ws, column))
-    fonts: dict[int, tuple[float, bool]] = {}
-    for row, cells in enumerate(ws.iter_rows(min_row=first_row), start=first_row):
-        height = FONT_SIZE * LINE_SPACING
-        for cell in cells:
-            if not isinstance(cell.value, str) or cell.column is None:
-                continue
-            columns = spans.get((row, cell.column), range(cell.column, cell.column + 1))
-            width = sum(map(width_of, columns))
-            styles = _style_array(cell)
-            font_id = styles.fontId if styles is not None else 0
-            if font_id not in fonts:
-                fonts[font_id] = (float(cell.font.sz or FONT_SIZE), bool(cell.font.b))
-            size, bold = fonts[font_id]
-            lines = text_lines(cell.value, width, size, bold)
-            height = max(height, lines * size * LINE_SPACING)
-        ws.row_dimensions[row].height = round(height + ROW_PADDING, 1)
-
-
-def _width(ws: Worksheet, column: int) -> float:
-    dimension = ws.column_dimensions[get_column_letter(column)]
-    return float(dimension.width) if dimension.customWidth else 8.43
-
-
 def sheet_name(wanted: str, taken: Iterable[str]) -> str:
     """A valid sheet name close to `wanted` and unlike every name in `taken` (compared as Excel does, ignoring
     case): at most 31 characters, none of []:*?/\\, no apostrophe or space at either end, not "History"."""
@@ -270,35 +330,6 @@ def sheet_name(wanted: str, taken: Iterable[str]) -> str:
         suffix = f" ({number})"
         name = base[: MAX_SHEET_NAME - len(suffix)].rstrip("' ") + suffix
     return name
-
-
-def print_setup(ws: Worksheet, title_row: int, *, header: str = "", pages_tall: int = 0) -> None:
-    """A4 landscape, one page wide (and at most `pages_tall` pages tall unless 0), the row `title_row` repeated
-    on every page, `header` at the top left, the sheet name and "Page N of M" at the bottom."""
-    setup = ws.page_setup
-    setup.orientation = "landscape"
-    setup.paperSize = ws.PAPERSIZE_A4
-    setup.fitToWidth = 1
-    setup.fitToHeight = pages_tall
-    setup.firstPageNumber, setup.useFirstPageNumber = 1, True  # each sheet counts its own pages
-    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]  # fitTo* act only with it
-    ws.print_title_rows = f"{title_row}:{title_row}"
-    ws.page_margins = copy(MARGINS)
-    page_header, page_footer = ws.oddHeader, ws.oddFooter
-    assert page_header is not None and page_footer is not None
-    page_header.left.text = header_text(header)
-    page_footer.left.text = "&A"
-    page_footer.center.text = "Page &P of &N"
-
-
-def estimated_pages(ws: Worksheet) -> float:
-    """About how many pages tall the sheet prints when fitted one page wide on A4 landscape (a column is
-    7 pixels per unit of width plus 5, at 96 pixels per inch)."""
-    width = sum(_width(ws, c) * 7 + 5 for c in range(1, ws.max_column + 1)) * 72 / 96
-    height = sum(ws.row_dimensions[r].height or 15 for r in range(1, ws.max_row + 1))
-    page_width = A4_LANDSCAPE[0] - 72 * (MARGINS.left + MARGINS.right)
-    page_height = A4_LANDSCAPE[1] - 72 * (MARGINS.top + MARGINS.bottom)
-    return height * min(1.0, page_width / width) / page_height
 
 
 def header_text(text: str, limit: int = 150) -> str:

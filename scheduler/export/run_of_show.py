@@ -11,23 +11,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
-
 from scheduler.domain import Applicant, Category
-from scheduler.export.cells import (
-    FONT_NAME,
-    LABEL_FONT,
-    estimated_pages,
-    fit_row_heights,
-    header_text,
-    print_setup,
-    put,
-    sheet_name,
-    write_table,
-)
+from scheduler.export.cells import LABEL_FONT, Book, Sheet, Style, sheet_name
 from scheduler.timeline import person_tz
 from scheduler.views import ItemView, PlanView, SessionView
 
@@ -52,7 +37,7 @@ STATUSES = ("ready", "on air", "done", "skipped")
 PAGES_TALL = 2
 # A sheet a little taller than one page is printed up to this much smaller to fit on one.
 ONE_PAGE_SHRINK = 1.2
-TITLE_FONT = Font(name=FONT_NAME, sz=14, bold=True)
+TITLE_FONT: Style = {"bold": True, "font_size": 14}
 CATEGORY_LABELS = {
     Category.MEMBER_STATE: "Member State",
     Category.OBSERVER: "observer",
@@ -64,11 +49,10 @@ CATEGORY_LABELS = {
 
 def write_run_of_show(view: PlanView, path: Path) -> None:
     """One sheet per session, in time order, named after the session."""
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book = Book(path, created=view.plan.generated_at)
     for session in view.sessions:
-        _sheet(view, session, book.create_sheet(sheet_name(session.id, book.sheetnames)))
-    book.save(path)
+        _sheet(view, session, book.sheet(sheet_name(session.id, book.names())))
+    book.close()
 
 
 def _facts(view: PlanView, session: SessionView) -> list[tuple[str, str]]:
@@ -101,36 +85,33 @@ def _facts(view: PlanView, session: SessionView) -> list[tuple[str, str]]:
     return rows
 
 
-def _sheet(view: PlanView, session: SessionView, ws: Worksheet) -> None:
+def _sheet(view: PlanView, session: SessionView, sheet: Sheet) -> None:
     last_column = len(HEADER)
-    put(ws, 1, 1, session.session.title, font=TITLE_FONT)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_column)
+    sheet.merge(1, 1, last_column, session.session.title, font=TITLE_FONT)
     for row, (label, value) in enumerate(_facts(view, session), start=2):
-        put(ws, row, 1, label, font=LABEL_FONT)
-        cell = put(ws, row, LABEL_COLUMNS + 1, value)
-        if label == "Speaker link" and value.startswith(("https://", "http://")):
-            cell.hyperlink = value
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=LABEL_COLUMNS)
-        ws.merge_cells(start_row=row, start_column=LABEL_COLUMNS + 1, end_row=row, end_column=last_column)
-    first = ws.max_row + 2
+        sheet.merge(row, 1, LABEL_COLUMNS, label, font=LABEL_FONT)
+        link = value if label == "Speaker link" and value.startswith(("https://", "http://")) else None
+        sheet.merge(row, LABEL_COLUMNS + 1, last_column, value, link=link)
+    first = sheet.max_row + 2
     rows = [_row(view, item) for item in session.items]
-    last = write_table(ws, HEADER, rows, widths=WIDTHS, first_row=first)
-    status = DataValidation(
-        type="list",
-        formula1='"' + ",".join(STATUSES) + '"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="Status",
-        error="Choose ready, on air, done or skipped.",
+    last = sheet.table(HEADER, rows, widths=WIDTHS, first_row=first)
+    status_column = HEADER.index("status")
+    sheet.ws.data_validation(
+        first,  # the first row below the header, counted from 0
+        status_column,
+        max(last, first + 1) - 1,
+        status_column,
+        {
+            "validate": "list",
+            "source": list(STATUSES),
+            "ignore_blank": True,
+            "error_title": "Status",
+            "error_message": "Choose ready, on air, done or skipped.",
+        },
     )
-    ws.add_data_validation(status)
-    status.add(f"M{first + 1}:M{max(last, first + 1)}")
-    fit_row_heights(ws)
-    tall = 1 if estimated_pages(ws) <= ONE_PAGE_SHRINK else PAGES_TALL
-    print_setup(ws, first, header=view.event.title, pages_tall=tall)
-    page_header = ws.oddHeader
-    assert page_header is not None
-    page_header.right.text = header_text(f"{session.id}, {session.start:%d %b %Y}")
+    tall = 1 if sheet.estimated_pages() <= ONE_PAGE_SHRINK else PAGES_TALL
+    right = f"{session.id}, {session.start:%d %b %Y}"
+    sheet.print_setup(first, header=view.event.title, right=right, pages_tall=tall)
 
 
 def _who(person: Applicant) -> str:

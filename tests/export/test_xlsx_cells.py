@@ -7,17 +7,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
-from scheduler.export.cells import (
-    MAX_CELL_TEXT,
-    clean,
-    fit_row_heights,
-    header_text,
-    put,
-    sheet_name,
-    text_lines,
-)
+from scheduler.export.cells import MAX_CELL_TEXT, Book, clean, header_text, sheet_name, text_lines
 
 
 @pytest.mark.parametrize(
@@ -48,12 +40,11 @@ def test_clean_cuts_text_beyond_excels_cell_limit() -> None:
     ['=HYPERLINK("http://evil.example.org","x")', "+1-555-0100", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1"],
 )
 def test_put_stores_formula_looking_text_as_quoted_text(tmp_path: Path, value: str) -> None:
-    book = Workbook()
-    ws = book.active
-    assert ws is not None
-    put(ws, 1, 1, value)
-    put(ws, 2, 1, "harmless")
-    book.save(tmp_path / "t.xlsx")
+    book = Book(tmp_path / "t.xlsx")
+    sheet = book.sheet("S")
+    sheet.put(1, 1, value)
+    sheet.put(2, 1, "harmless")
+    book.close()
 
     cell = load_workbook(tmp_path / "t.xlsx").active["A1"]  # type: ignore[index]
     assert cell.data_type == "s"
@@ -95,22 +86,25 @@ def test_text_lines_counts_wrapped_and_explicit_lines() -> None:
     assert text_lines("migration", 10) == 1
 
 
-def test_fit_row_heights_follows_the_longest_text_and_merged_widths() -> None:
-    book = Workbook()
-    ws = book.active
+def test_fit_row_heights_follows_the_longest_text_and_merged_widths(tmp_path: Path) -> None:
+    book = Book(tmp_path / "t.xlsx")
+    sheet = book.sheet("S")
+    sheet.put(1, 1, "short")
+    sheet.put(2, 1, "word " * 20)  # 100 characters in a 10-wide column
+    sheet.put(2, 2, "short")
+    sheet.merge(3, 1, 3, "word " * 20)  # the same text across three columns needs a third of the lines
+    sheet.put(4, 2, 7)  # a row without text gets one line
+    sheet.widths([10, 10, 10])  # widths may come after the cells: heights are fitted when the book is closed
+    book.close()
+
+    ws = load_workbook(tmp_path / "t.xlsx").active
     assert ws is not None
-    for column in "ABC":
-        ws.column_dimensions[column].width = 10
-    put(ws, 1, 1, "short")
-    put(ws, 2, 1, "word " * 20)  # 100 characters in a 10-wide column
-    put(ws, 3, 1, "word " * 20)
-    ws.merge_cells("A3:C3")  # the same text across three columns needs a third of the lines
-    fit_row_heights(ws)
-    one, many, merged = (ws.row_dimensions[r].height for r in (1, 2, 3))
-    assert one is not None and many is not None and merged is not None
+    one, many, merged, number = (ws.row_dimensions[r].height for r in (1, 2, 3, 4))
+    assert one is not None and many is not None and merged is not None and number is not None
     assert 14 <= one <= 20
     assert many >= 10 * 14
     assert merged < many / 2
+    assert number == one
 
 
 def test_header_text_escapes_ampersands_and_shortens() -> None:
