@@ -80,15 +80,8 @@ def test_same_input_gives_byte_identical_files(planned: Path, tmp_path: Path) ->
     again = tmp_path / "again"
     assert run("plan", DEFAULT_EVENT, "--out", again).returncode == 0
     for path in planned.rglob("*"):
-        if path.is_file() and path.suffix in {".json", ".ics", ".eml"}:
+        if path.is_file() and path.suffix in {".json", ".ics", ".eml", ".xlsx", ".png"}:
             assert path.read_bytes() == (again / path.relative_to(planned)).read_bytes(), path
-    for workbook in ("agenda.xlsx", "run-of-show.xlsx"):
-        assert cell_values(planned / workbook) == cell_values(again / workbook), workbook
-
-
-def cell_values(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    book = openpyxl.load_workbook(path)
-    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
 
 
 def test_plan_again_replans_against_the_published_plan(planned: Path, tmp_path: Path) -> None:

@@ -98,6 +98,7 @@ class Book:
         return sheet
 
     def names(self) -> list[str]:
+        """The names of the sheets so far, in order."""
         return [s.name for s in self.sheets]
 
     def close(self) -> None:
@@ -109,6 +110,7 @@ class Book:
     def format(
         self, styles: tuple[Style | None, ...], number_format: str | None, quote: bool
     ) -> tuple[Format, float, bool]:
+        """The format of a cell with these styles (later ones win), and its font's size and whether it is bold."""
         key = (*map(id, styles), number_format, quote)
         found = self._formats.get(key)
         if found is None:

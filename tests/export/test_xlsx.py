@@ -538,7 +538,9 @@ def test_agenda_first_version_says_so(books: Path) -> None:
 
 
 @pytest.mark.parametrize("workbook", ["run-of-show.xlsx", "agenda.xlsx"])
-def test_workbooks_are_the_same_bytes_for_the_same_plan(tmp_path: Path, view: PlanView, workbook: str) -> None:
+def test_workbooks_are_the_same_bytes_for_the_same_plan(
+    tmp_path: Path, view: PlanView, workbook: str
+) -> None:
     write = write_agenda if workbook == "agenda.xlsx" else write_run_of_show
     write(view, tmp_path / "a.xlsx")
     write(view, tmp_path / "b.xlsx")
