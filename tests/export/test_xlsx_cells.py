@@ -116,3 +116,13 @@ def test_header_text_escapes_ampersands_and_shortens() -> None:
     ampersands = header_text("&" * 200)
     assert len(ampersands) <= 150
     assert ampersands == "&&" * 74 + "…"
+
+
+def test_text_shaped_like_an_xml_escape_is_kept_as_typed(tmp_path: Path) -> None:
+    # Excel reads _xHHHH_ in a cell's text as the character HHHH unless its underscore is escaped itself.
+    book = Book(tmp_path / "t.xlsx")
+    book.sheet("S").put(1, 1, "Org_x0041_ and _x000D_")
+    book.close()
+    ws = load_workbook(tmp_path / "t.xlsx").active
+    assert ws is not None
+    assert ws["A1"].value == "Org_x0041_ and _x000D_"
