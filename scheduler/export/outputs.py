@@ -5,7 +5,7 @@ while this one writes plan.json, the pictures, the agenda and the public calenda
 invitations' calendar files and the other their mail, each taking them in batches; the first to finish helps
 the other with what is left. For 10,000 invitations that halves the time. Each keeps to a folder of its own as
 long as it can, because two processes creating files in one folder wait for each other in the file system
-(measured on ext4: 20,000 files took 1.5-2.5 times as long that way).
+(measured on ext4: 20,000 files took 1.2-2.4 times as long that way).
 """
 
 from __future__ import annotations
