@@ -57,8 +57,8 @@ class Finished:
     stdout: str
     stderr: str
     timed_out: bool
-    user_s: float = 0.0  # CPU seconds of it and its children, in Python and in the kernel
-    system_s: float = 0.0
+    user_s: float  # CPU seconds of it and the children it waited for, in Python and in the kernel
+    system_s: float
 
 
 def run_process(cmd: Sequence[str], cwd: Path, timeout: float, env: dict[str, str] | None = None) -> Finished:

@@ -137,7 +137,8 @@ def _write_programme(view: PlanView, folder: Path, say: Step) -> None:
 def _write_invitations(
     view: PlanView, folder: Path, batches: Iterable[range], *, calendars: bool = False, mail: bool = False
 ) -> None:
-    """The invitations of the batches, as calendar files, as mail, or both."""
+    """The invitations of the batches, as calendar files, as mail, or both. Each process makes the invitations
+    it writes: a mail carries the .ics too, and making one again costs far less than sending it across."""
     calendar_folder, mail_folder = folder / "calendar" / "invites", folder / "mail"
     for wanted, made_here in ((calendars, calendar_folder), (mail, mail_folder)):
         if wanted:
