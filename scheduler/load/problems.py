@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -64,6 +65,19 @@ def shown(text: object, limit: int = 60) -> str:
     """User text as it may be echoed in a message: control characters blanked, long text shortened."""
     clean = _printable(str(text))
     return clean if len(clean) <= limit else clean[: limit - 1] + "…"
+
+
+# C0 and C1 control characters and DEL. Tab and line breaks are not among them: a cell or a TOML string may hold
+# them, and every output writes them escaped. The others (NUL, ESC, BEL, ...) corrupt calendar files and mail.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character(text: str) -> str:
+    """A description of the first control character in `text` ("U+001B at character 5"), or "" if none."""
+    found = CONTROL.search(text)
+    if found is None:
+        return ""
+    return f"U+{ord(found[0]):04X} at character {found.start() + 1}"
 
 
 def _printable(text: str) -> str:
