@@ -226,6 +226,7 @@ def _validate(args: argparse.Namespace) -> int:
         f"[green]OK[/] {escape(str(args.event))}: {len(event.sessions)} sessions on {len(event.days)} days, "
         f"{len(event.applicants)} applicants ({active} active)."
     )
+    _note_event_time(event)
     return OK
 
 
@@ -233,6 +234,7 @@ def _plan(args: argparse.Namespace) -> int:
     from scheduler import solve  # noqa: PLC0415
 
     event = load_event(args.event)
+    _note_event_time(event)
     check_target(args.out.resolve())  # before solving: the answer would be the same after
     try:
         previous = _previous(args, event)
@@ -521,6 +523,19 @@ def _print_problems(error: InputError) -> None:
             f"  ... and {len(problems) - MAX_PROBLEMS} more (the first {MAX_PROBLEMS} problems are shown)."
         )
     err.print(f"The input format is described in {DOCS_INPUT}.")
+
+
+def _note_event_time(event: Event) -> None:
+    """Say how many people give no time zone: they are planned and invited at event time, which is right for
+    someone in the event's city (a Permanent Mission in Geneva) and wrong for anyone who forgot to give theirs."""
+    blank = sum(not a.timezone for a in event.applicants)
+    if not blank:
+        return
+    who = "1 applicant gives" if blank == 1 else f"{blank} applicants give"
+    out.print(
+        f"note: {who} no time zone and {'is' if blank == 1 else 'are'} taken to connect at event time "
+        f"({escape(event.timezone)}); fill in the timezone of anyone who connects from elsewhere."
+    )
 
 
 def _seconds(text: str) -> float:

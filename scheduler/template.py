@@ -32,7 +32,8 @@ HINTS: dict[str, str] = {
     "stakeholder_group": "Required for stakeholders: choose from the list.",
     "gender": "f, m, x, or leave blank (not stated).",
     "level": "Protocol rank: choose from the list.",
-    "timezone": "Where the person connects from, e.g. Asia/Almaty. Blank: the event's time zone.",
+    "timezone": "Where the person connects from, e.g. Asia/Almaty. Blank: the event's time zone, for everyone "
+    "(a delegate's capital is never assumed: fill it in for people who connect from there).",
     "available": "Local hours the person can take a role, e.g. 08:00-20:00 or 07:00-12:00; 14:00-22:00.",
     "languages": "e.g. en; ru (first = language of intervention).",
     "interests": "Ranked SESSION:ROLE wishes, e.g. RT2:speaker; RT4:speaker; RT2:moderator.",

@@ -41,6 +41,59 @@ def test_validate_default_event() -> None:
     assert done.stdout.startswith("OK")
 
 
+def test_validate_notes_the_people_taken_at_event_time() -> None:
+    sheet = openpyxl.load_workbook(DEFAULT_EVENT / "applicants.xlsx")["applicants"]
+    rows = list(sheet.values)
+    column = rows[0].index("timezone")
+    blank = sum(not row[column] for row in rows[1:])
+    done = run("validate", DEFAULT_EVENT)
+    assert done.returncode == 0, done.stderr
+    assert (
+        f"note: {blank} applicants give no time zone and are taken to connect at event time (Europe/Zurich)"
+        in done.stdout
+    )
+
+
+SMALL_EVENT = """[event]
+id = "small"
+title = "Small"
+timezone = "Europe/Zurich"
+organiser = { name = "Secretariat", email = "secretariat@example.org" }
+uid_domain = "small.example.org"
+
+[[days]]
+date = 2020-11-12
+start = 10:00:00
+end = 12:00:00
+
+[[sessions]]
+id = "RT1"
+title = "Round table"
+date = 2020-11-12
+start = 10:00:00
+minutes = 60
+speakers = [1, 2]
+"""
+
+
+@pytest.mark.parametrize(("zone", "note"), [("", True), ("Asia/Almaty", False)])
+def test_plan_notes_the_people_taken_at_event_time(tmp_path: Path, zone: str, note: bool) -> None:
+    event = tmp_path / "event"
+    event.mkdir()
+    (event / "event.toml").write_text(SMALL_EVENT, encoding="utf-8")
+    (event / "applicants.csv").write_text(
+        "id,name,email,category,country,timezone,interests\n"
+        "P1,Ana Example,ana@example.org,igo,,Europe/Vienna,RT1:moderator\n"
+        f"P2,Ben Example,ben@example.org,member_state,Kazakhstan,{zone},RT1:speaker\n",
+        encoding="utf-8",
+    )
+    done = run("plan", event, "--out", tmp_path / "out")
+    assert done.returncode == 0, done.stderr
+    said = "note: 1 applicant gives no time zone and is taken to connect at event time (Europe/Zurich)"
+    assert (said in done.stdout) is note
+    assert ("note:" in done.stdout) is note
+
+
 def test_plan_writes_every_output(planned: Path) -> None:
     names = {str(p.relative_to(planned)) for p in planned.rglob("*") if p.is_file()}
     assert {

@@ -31,7 +31,9 @@ def test_the_template_workbook_guides_the_typist(folder: Path) -> None:
     assert set(lists) == {column[n] for n in ("category", "stakeholder_group", "gender", "level", "status")}
     prompts = [dv.prompt for dv in sheet.data_validations.dataValidation]
     assert len(prompts) == len(COLUMNS) and all(prompts)
-    assert "interests" in [c.value for c in book["Instructions"]["A"]]
+    instructions = {row[0]: row[1] for row in book["Instructions"].iter_rows(values_only=True)}
+    assert "interests" in instructions
+    assert "Blank: the event's time zone, for everyone" in instructions["timezone"]
 
 
 def test_a_new_event_says_what_to_fill_in(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,7 +7,7 @@ only the names of countries and intergovernmental organisations are real. The in
 `member_states.csv` (a copy of reference/unece_member_states.csv), `applicant_sources.toml` (the names, posts
 and organisations to draw from) and `event.toml` (eligibility and speaker counts, for the self-check).
 
-The data is seeded (random.Random(2020)): two runs write the same cell values. It is meant to be realistic:
+The data is seeded (random.Random(2020)): two runs write the same bytes. It is meant to be realistic:
 people in the Americas or Central Asia are often not available at Geneva times, some objectives are declared
 by only a few speakers, a few people have withdrawn. A self-check refuses to write data a planner can't use.
 
@@ -19,11 +19,13 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import io
 import itertools
 import logging
 import random
 import tomllib
 import unicodedata
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,11 +33,13 @@ from typing import Any
 import pytz
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.writer.excel import ExcelWriter
 
 HERE = Path(__file__).resolve().parent
 # A person is a row: the contract columns, plus "head" (heads of igo and UN entities may open the meeting).
 Person = dict[str, Any]
 EVENT_TZ = pytz.timezone("Europe/Zurich")
+STAMP = dt.datetime(2020, 10, 31, 18)  # registration closed: the workbook's date, the same on every run
 
 # fmt: off
 COLUMNS = ("id", "name", "email", "organisation", "function", "category", "country", "subregion",
@@ -141,6 +145,7 @@ class Generator:
         """A fictional person from `country` (or where `timezone` suggests): name, e-mail, gender, hours."""
         rng = self.rng
         subregion, capital_tz = self.states.get(country, ("", ""))
+        # Someone in a capital gets its zone written out: a blank zone means the event's (Geneva), for everyone.
         timezone = timezone or capital_tz
         region = self.region_of.get(country) or self.region_of.get(timezone) or "west"
         gender = rng.choices(("f", "m", "x", ""), weights=(46, 46, 3, 5))[0]
@@ -319,7 +324,10 @@ class Generator:
 
 
 def write(people: list[Person], out: Path) -> None:
-    """One sheet named `applicants`; blank cells, never empty strings; dates and times as Excel values."""
+    """One sheet named `applicants`; blank cells, never empty strings; dates and times as Excel values.
+
+    The file's dates (its properties and each part in the zip) are STAMP, so that two runs write the same bytes.
+    """
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "applicants"
@@ -331,8 +339,15 @@ def write(people: list[Person], out: Path) -> None:
     for cell in sheet["U"][1:]:
         cell.number_format = "yyyy-mm-dd hh:mm"
     sheet.freeze_panes = "A2"
+    workbook.properties.created = workbook.properties.modified = STAMP
+    made = io.BytesIO()
+    with zipfile.ZipFile(made, "w") as archive:  # not workbook.save, which stamps the time of the run
+        ExcelWriter(workbook, archive).save()
     out.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(out)
+    with zipfile.ZipFile(made) as parts, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part in parts.infolist():
+            stamped = zipfile.ZipInfo(part.filename, STAMP.timetuple()[:6])
+            archive.writestr(stamped, parts.read(part), zipfile.ZIP_DEFLATED)
 
 
 def self_check(people: list[Person], sessions: dict[str, Any]) -> None:

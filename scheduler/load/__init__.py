@@ -88,15 +88,15 @@ def _read_objectives(path: Path, problems: list[Problem]) -> KnownObjectives:
 
 
 def _read_member_states(path: Path, problems: list[Problem]) -> dict[str, MemberState] | None:
-    """The member States that may send delegations, when the event lists them; None accepts any country."""
+    """The member States that may send delegations, when the event lists them; None accepts any country.
+
+    A State's `group` is its delegates' default subregion. Other columns (the sample's `capital_timezone`) are
+    reference only: a delegate without a time zone connects at event time, wherever the capital is.
+    """
     if not path.exists():
         return None
     return {
-        row["country"].strip(): MemberState(
-            row["country"].strip(),
-            (row.get("group") or "").strip(),
-            (row.get("capital_timezone") or "").strip(),
-        )
+        row["country"].strip(): MemberState(row["country"].strip(), (row.get("group") or "").strip())
         for _, row in _read_reference(path, "country", problems)
         if (row.get("country") or "").strip()
     }

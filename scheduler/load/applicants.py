@@ -86,7 +86,6 @@ ITEM = re.compile(r"^\d+$")
 class MemberState:
     country: str
     group: str
-    timezone: str
 
 
 @dataclass
@@ -437,7 +436,9 @@ class _RowParser:
             )
         gender = self.field(values, "gender", _one_of(GENDERS, "gender", GENDER_WORDS), "")
         level = self.field(values, "level", _one_of(LEVELS, "level"), "other")
-        timezone = self.field(values, "timezone", timezone_name, "") or (state.timezone if state else "")
+        # Blank: the event's zone, for every category. A delegate may connect from a mission anywhere, so no
+        # zone is ever guessed from the country.
+        timezone = self.field(values, "timezone", timezone_name, "")
         available = self.field(values, "available", lambda v: parse_windows(str(v)), ())
         languages = self.field(values, "languages", _languages, ())
         interests = self._interests(values)

@@ -23,6 +23,7 @@ from scheduler.domain import Event, Plan, Role
 from scheduler.export.ics import invitation
 from scheduler.export.outputs import write_outputs
 from scheduler.load import load_event
+from scheduler.load.timeparse import covers, parse_windows
 from scheduler.views import build_view
 from tests.ical_js import parse_with_ical_js
 
@@ -206,6 +207,29 @@ def test_description_lists_objectives_and_languages(published: Published) -> Non
             assert f"you speak in {person.languages[0]}" in text
         for objective in session["objectives"]:
             assert re.search(rf"Objectives: .*\b{objective} \(", text), (person.id, objective)
+
+
+def test_a_permanent_mission_in_geneva_is_planned_and_invited_in_geneva_time(published: Published) -> None:
+    # P007 is at the United States' Permanent Mission in Geneva and gives no time zone: the event's, not New York.
+    person = published.event.applicant_by_id["P007"]
+    assert person.country == "United States"
+    assert person.available == parse_windows("07:00-12:00; 14:00-22:00")
+    geneva = ZoneInfo("Europe/Zurich")
+    sessions = {s["id"]: s for s in published.data["sessions"]}
+    roles = [a for a in published.data["assignments"] if a["participant"] == person.id]
+
+    assert roles, "the sample data should give P007 a role"
+    for assignment in roles:
+        session = sessions[assignment["session"]]
+        start, end = (dt.datetime.fromisoformat(session[k]).astimezone(geneva) for k in ("start", "end"))
+        assert covers(person.available, start.replace(tzinfo=None), end.replace(tzinfo=None)), session["id"]
+        path = published.out / "calendar" / "invites" / f"{person.id}_{session['id']}.ics"
+        (event,) = Calendar.from_ical(path.read_bytes()).events
+        assert event["DTSTART"].params["TZID"] == event["DTEND"].params["TZID"] == "Europe/Zurich"
+        assert event["DTSTART"].dt == start
+        text = unfolded(path)
+        assert "(event time, Europe/Zurich, the same as yours)" in text
+        assert "America/New_York" not in text
 
 
 # --- privacy -------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from scheduler.domain import Category, Interest, Role, SessionKind, Window
 from scheduler.load import InputError, load_event
 from scheduler.load.problems import did_you_mean, shown
 from scheduler.load.timeparse import covers, parse_date, parse_datetime, parse_windows
+from scheduler.timeline import person_tz
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EVENT_TOML = """\
@@ -283,3 +284,26 @@ def test_a_short_form_of_a_long_name_is_suggested() -> None:
     states = ["Republic of Moldova", "Romania", "Russian Federation"]
     assert did_you_mean("Moldova", states) == 'did you mean "Republic of Moldova"?'
     assert did_you_mean("Rep", states).startswith("expected one of")  # too short to point at one
+
+
+def test_a_member_state_without_a_time_zone_is_at_event_time_not_in_its_capital(tmp_path: Path) -> None:
+    # A Permanent Mission in Geneva leaves `timezone` blank; member_states.csv still lists the capital's zone.
+    (tmp_path / "member_states.csv").write_text(
+        "country,group,capital_timezone\n"
+        "Kazakhstan,Central Asia,Asia/Almaty\n"
+        "United States,North America,America/New_York\n",
+        encoding="utf-8",
+    )
+    rows = (
+        "id,name,email,category,country,timezone,available,interests,fixed\n"
+        "P1,Ana Example,p1@example.org,member_state,Kazakhstan,,10:00-11:00,RT1:speaker,RT1:speaker\n"
+        "P2,Ben Example,p2@example.org,member_state,United States,America/New_York,04:00-05:00,"
+        "RT1:speaker,RT1:speaker\n"
+    )
+    # RT1 is fixed at 10:00-11:00 Geneva time: inside P1's hours in Geneva, 15:00-16:00 in Almaty.
+    event = load_event(event_folder(tmp_path, rows))
+
+    geneva, new_york = event.applicants
+    assert str(person_tz(event, geneva)) == "Europe/Zurich"
+    assert str(person_tz(event, new_york)) == "America/New_York"
+    assert geneva.subregion == "Central Asia"  # the group still gives the subregion
