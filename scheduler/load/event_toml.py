@@ -115,7 +115,8 @@ def key_lines(text: str) -> dict[str, int]:
     lines: dict[str, int] = {}
     counts: dict[str, int] = {}
     prefix = ""
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # Lines end at "\n" only, as TOML counts them: splitlines() would also break at U+0085 or U+2028 in a string.
+    for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
         header = re.match(r"^(\[\[?)\s*([^\]]+?)\s*\]", line)
         if header and header[1] == "[[":

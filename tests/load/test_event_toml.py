@@ -185,3 +185,11 @@ def test_brackets_in_strings_and_comments_are_not_nesting(tmp_path: Path) -> Non
     (folder / "event.toml").write_text(text, encoding="utf-8")
 
     assert load_event(folder).title == f'{brackets}" {brackets}'
+
+
+def test_lines_are_counted_as_toml_counts_them(tmp_path: Path) -> None:
+    """U+2028 and U+0085 inside a string end no line: the key below keeps its line number."""
+    text = changed('title = "Small Forum"', "title = \"Small\u2028Forum\"\ndescription = 'a\x85b'")
+    problems = problems_with(tmp_path, text.replace("minutes = 45", "minutes = 0"))
+
+    assert problems[-1].startswith("event.toml:27, key sessions[2].minutes: expected a number of at least 1")
