@@ -59,7 +59,12 @@ def smtp() -> Iterator[str]:
 
 
 def fill_in_templates(sandbox: Path) -> None:
-    """What the reader does after `scheduler init`: a moderator and speakers for the template's session."""
+    """What the reader does after `scheduler init`: the example values replaced ("TODO: 2030-01-15" by
+    2030-01-15), and a moderator and speakers for the template's session."""
+    for toml in sandbox.glob("*/event.toml"):
+        text = toml.read_text(encoding="utf-8")
+        text = re.sub(r'"TODO: (\d{4}-\d\d-\d\d)"', r"\1", text)
+        toml.write_text(re.sub(r'"TODO: ([^"]*)"', r'"\1"', text), encoding="utf-8")
     for workbook in sandbox.glob("*/applicants.xlsx"):
         book = openpyxl.load_workbook(workbook)
         sheet = book["applicants"]

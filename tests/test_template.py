@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import openpyxl
@@ -43,11 +44,12 @@ def test_a_new_event_says_what_to_fill_in(folder: Path, capsys: pytest.CaptureFi
     assert 'id = "regional-review-2031"' in toml and "TODO" in toml
 
 
-def test_a_filled_in_event_plans(folder: Path, tmp_path: Path) -> None:
+def add_applicants(folder: Path, count: int) -> None:
+    """A moderator and `count - 1` speakers for RT1, typed into the template workbook."""
     book = openpyxl.load_workbook(folder / "applicants.xlsx")
     sheet = book["applicants"]
     rows = [("P1", "Moderator Example", "RT1:moderator")] + [
-        (f"P{i}", f"Speaker {i}", "RT1:speaker") for i in range(2, 7)
+        (f"P{i}", f"Speaker {i}", "RT1:speaker") for i in range(2, count + 1)
     ]
     for number, (pid, name, wish) in enumerate(rows, start=2):
         values = {"id": pid, "name": name, "email": f"{pid.lower()}@example.org", "category": "stakeholder",
@@ -56,9 +58,64 @@ def test_a_filled_in_event_plans(folder: Path, tmp_path: Path) -> None:
             if key in values:
                 sheet.cell(row=number, column=column, value=values[key])
     book.save(folder / "applicants.xlsx")
+
+
+def fill_in(folder: Path) -> None:
+    """Replace every "TODO: example" by the example, as an organiser would type it: dates without quotes."""
+    toml = folder / "event.toml"
+    text = toml.read_text(encoding="utf-8")
+    text = re.sub(r'"TODO: (\d{4}-\d\d-\d\d)"', r"\1", text)
+    text = re.sub(r'"TODO: ([^"]*)"', r'"\1"', text)
+    toml.write_text(text, encoding="utf-8")
+
+
+def test_a_filled_in_event_plans(folder: Path, tmp_path: Path) -> None:
+    add_applicants(folder, 6)
+    fill_in(folder)
     assert main(["validate", str(folder)]) == 0
     assert main(["plan", str(folder), "--out", str(tmp_path / "out")]) == 0
     assert (tmp_path / "out" / "plan.json").exists()
+
+
+PLACEHOLDERS = {
+    "event.title",
+    "event.timezone",
+    "event.organiser.name",
+    "event.organiser.email",
+    "event.uid_domain",
+    "days[1].date",
+    "sessions[1].title",
+    "sessions[1].date",
+}
+
+
+def test_template_placeholders_are_refused_until_replaced(
+    folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_applicants(folder, 1)
+    capsys.readouterr()
+    lines = (folder / "event.toml").read_text(encoding="utf-8").splitlines()
+
+    assert main(["validate", str(folder)]) == 2
+    assert main(["plan", str(folder), "--out", str(tmp_path / "out")]) == 2
+
+    err = capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    assert "Traceback" not in err and "The input has 8 problems" in err
+    named = re.findall(r"event\.toml:(\d+), key (\S+): \"TODO[^\n]* is still the example value of the template "
+                       r"\(hint: replace the example value\)", err)  # fmt: skip
+    assert {key for _, key in named} == PLACEHOLDERS
+    assert len(named) == 2 * len(PLACEHOLDERS)  # once by validate, once by plan
+    for number, key in named:
+        assert "TODO" in lines[int(number) - 1] and key.rsplit(".", 1)[1] in lines[int(number) - 1]
+
+    fill_in(folder)
+    toml = folder / "event.toml"
+    filled = toml.read_text(encoding="utf-8").replace(
+        "end = 13:00:00", "end = 13:00:00  # TODO: ask the venue"
+    )
+    toml.write_text(filled, encoding="utf-8")  # a comment marks nothing: the value is the organiser's
+    assert main(["validate", str(folder)]) == 0
 
 
 def test_init_never_overwrites(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:

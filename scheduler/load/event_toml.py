@@ -16,7 +16,7 @@ import pytz
 from scheduler.domain import LEVELS, Break, Category, Day, Rules, Segments, Session, SessionKind
 from scheduler.load.encoding import decode
 from scheduler.load.objectives import KnownObjectives
-from scheduler.load.problems import BadValue, Problem, did_you_mean, shown
+from scheduler.load.problems import BadValue, Problem, control_character, did_you_mean, shown
 from scheduler.load.timeparse import parse_date, parse_time
 
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -67,6 +67,18 @@ SESSION_KEYS = {
 SEGMENT_KEYS = {"opening", "intervention", "discussion", "closing", "report"}
 RULE_KEYS = {f.name for f in fields(Rules)}
 UNCHECKED = "the sessions named in the applicants are checked once this is fixed"
+# `scheduler init` writes each value the organisers must choose as "TODO: example": left so, it would be published.
+PLACEHOLDER = re.compile(r"^\s*TODO\b")
+# Upper bounds of the whole numbers: far above any real meeting, low enough that every sum the planner forms of them
+# stays exact.
+DAY_MINUTES = 24 * 60
+MAX_COUNT = 1000
+MAX_WEIGHT = 10**6
+MAX_WORDS = 10**6
+COUNT_HINT = f"counts of people and roles are at most {MAX_COUNT}"
+# Brackets and braces nested deeper than this are refused before parsing: event.toml needs two levels, and the
+# TOML parser recurses once per level.
+MAX_NESTING = 20
 
 
 @dataclass
@@ -103,7 +115,8 @@ def key_lines(text: str) -> dict[str, int]:
     lines: dict[str, int] = {}
     counts: dict[str, int] = {}
     prefix = ""
-    for number, raw in enumerate(text.splitlines(), start=1):
+    # Lines end at "\n" only, as TOML counts them: splitlines() would also break at U+0085 or U+2028 in a string.
+    for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
         header = re.match(r"^(\[\[?)\s*([^\]]+?)\s*\]", line)
         if header and header[1] == "[[":
@@ -132,8 +145,10 @@ class _Reader:
 
     def problem(self, path: str, message: str, hint: str = "") -> None:
         line = self.lines.get(path)
-        if line is None and "." in path:
-            line = self.lines.get(path.rsplit(".", 1)[0])
+        parent = path
+        while line is None and "." in parent:
+            parent = parent.rsplit(".", 1)[0]
+            line = self.lines.get(parent)
         self.problems.append(Problem(self.file, message, hint, key=_display(path), line=line))
 
     def unknown_keys(self, table: dict[str, Any], allowed: set[str], path: str) -> None:
@@ -161,11 +176,41 @@ class _Reader:
             if required and where not in self.misspelt:
                 self.problem(path, f'missing key "{key}"', f"add `{key} = ...` to [{_display(path)}]")
             return default
+        if not self.usable_text(where, table[key]):
+            return default
         try:
             return convert(table[key])
         except (ValueError, TypeError) as error:
             self.problem(where, str(error), getattr(error, "hint", ""))
             return default
+
+    def usable_text(self, path: str, value: Any) -> bool:
+        """Report each text in `value` that holds a control character or is a template placeholder; True if none.
+
+        Every key that is read passes here, so no text of the organisers reaches a calendar or a mail unchecked.
+        """
+        usable = True
+        if isinstance(value, dict):
+            for key, item in value.items():
+                usable = self.usable_text(f"{path}.{key}", item) and usable
+        elif isinstance(value, list):
+            for item in value:
+                usable = self.usable_text(path, item) and usable
+        elif isinstance(value, str) and control_character(value):
+            self.problem(
+                path,
+                f'"{shown(value)}" holds a control character ({control_character(value)})',
+                "delete it, or type the text again: control characters corrupt calendar files and mail",
+            )
+            usable = False
+        elif isinstance(value, str) and PLACEHOLDER.match(value):
+            self.problem(
+                path,
+                f'"{shown(value)}" is still the example value of the template',
+                "replace the example value",
+            )
+            usable = False
+        return usable
 
 
 def _display(path: str) -> str:
@@ -196,16 +241,31 @@ def _text(value: Any) -> str:
     return value.strip()
 
 
-def _int(minimum: int) -> Callable[[Any], int]:
+def _int(minimum: int, maximum: int, hint: str) -> Callable[[Any], int]:
+    """A whole number from `minimum` to `maximum`; `hint` says what the upper bound stands for."""
+
     def convert(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            hint = "write the number without quotes" if isinstance(value, str) else ""
-            raise BadValue(f"expected a whole number, found {_found(value)}", hint)
+            quoted = "write the number without quotes" if isinstance(value, str) else ""
+            raise BadValue(f"expected a whole number, found {_found(value)}", quoted)
         if value < minimum:
-            raise BadValue(f"expected a number of at least {minimum}, found {value}")
+            raise BadValue(f"expected a number of at least {minimum}, found {_found(value)}")
+        if value > maximum:
+            raise BadValue(f"expected a number of at most {maximum}, found {_found(value)}", hint)
         return value
 
     return convert
+
+
+def _minutes(minimum: int) -> Callable[[Any], int]:
+    return _int(minimum, DAY_MINUTES, "a day has 24 x 60 = 1440 minutes")
+
+
+def _count(minimum: int) -> Callable[[Any], int]:
+    return _int(minimum, MAX_COUNT, COUNT_HINT)
+
+
+_words = _int(1, MAX_WORDS, "a word limit is at most a million")
 
 
 def _slug(value: Any) -> str:
@@ -308,18 +368,9 @@ def read_event_toml(path: Path, objectives: KnownObjectives) -> tuple[EventSpec,
         return unread, [Problem(file, f"cannot be read ({shown(error.strerror)})", UNCHECKED)]
     # A legacy encoding is reported, and the file is still read so that its other problems are found too.
     encoding = [Problem(file, complaint, "save the file as UTF-8", line=line)] if complaint else []
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        return unread, [
-            *encoding,
-            Problem(
-                file,
-                f"not valid TOML: {shown(error, 120)}",
-                f"check quotes, brackets and `key = value` syntax; {UNCHECKED}",
-                line=_toml_error_line(str(error)),
-            ),
-        ]
+    data = _parse(file, text)
+    if isinstance(data, Problem):
+        return unread, [*encoding, data]
     reader = _Reader(file, text)
     spec = EventSpec()
     reader.unknown_keys(data, TOP_KEYS, "")
@@ -328,6 +379,61 @@ def read_event_toml(path: Path, objectives: KnownObjectives) -> tuple[EventSpec,
     _read_rules(reader, data.get("rules", {}), spec)
     _read_sessions(reader, data, spec, objectives, unusable_dates)
     return spec, encoding + sorted(reader.problems, key=lambda p: p.line or 0)
+
+
+def _parse(file: str, text: str) -> dict[str, Any] | Problem:
+    """The TOML document, or the problem that it is not valid TOML."""
+    syntax = f"check quotes, brackets and `key = value` syntax; {UNCHECKED}"
+    deep = _nesting_line(text)
+    if deep is not None:
+        return Problem(
+            file,
+            f"not valid TOML: brackets or braces nested more than {MAX_NESTING} deep",
+            f"event.toml needs two levels at most, as in [[sessions]] or speakers = [4, 8]; {UNCHECKED}",
+            line=deep,
+        )
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        return Problem(
+            file, f"not valid TOML: {shown(error, 120)}", syntax, line=_toml_error_line(str(error))
+        )
+    except ValueError:  # Python refuses to convert integers of more than 4,300 digits
+        long = re.search(r"[0-9_]{4000,}", text)
+        return Problem(
+            file,
+            "not valid TOML: a number with thousands of digits",
+            f"numbers in event.toml are small: see docs/input.md; {UNCHECKED}",
+            line=text.count("\n", 0, long.start()) + 1 if long else None,
+        )
+    except RecursionError:  # not expected after the check of the nesting: said plainly all the same
+        return Problem(file, "not valid TOML: nested too deeply", syntax)
+
+
+# A TOML string or comment (where brackets mean nothing), or a bracket or brace.
+_BRACKETS = re.compile(
+    r'"""(?:[^\\]|\\.)*?"""'  # a multi-line basic string
+    r"|'''.*?'''"  # a multi-line literal string
+    r'|"(?:[^"\\\n]|\\.)*"'  # a basic string
+    r"|'[^'\n]*'"  # a literal string
+    r"|#[^\n]*"  # a comment
+    r"|[\[\]{}]",
+    re.DOTALL,
+)
+
+
+def _nesting_line(text: str) -> int | None:
+    """The line on which brackets and braces, outside strings and comments, first nest deeper than MAX_NESTING."""
+    depth = 0
+    for token in _BRACKETS.finditer(text):
+        bracket = token[0]
+        if bracket in ("[", "{"):
+            depth += 1
+            if depth > MAX_NESTING:
+                return text.count("\n", 0, token.start()) + 1
+        elif bracket in ("]", "}"):
+            depth = max(0, depth - 1)
+    return None
 
 
 def _toml_error_line(message: str) -> int | None:
@@ -347,11 +453,12 @@ def _read_event(reader: _Reader, table: Any, spec: EventSpec) -> None:
     spec.timezone = reader.get(table, "timezone", "event", timezone_name, "", required=True)
     spec.uid_domain = reader.get(table, "uid_domain", "event", _domain, "", required=True)
     spec.languages = reader.get(table, "languages", "event", _languages, ("en",))
+    reader.get(table, "description", "event", _text, "")  # not used: read only to check it
     spec.public_link = reader.get(table, "public_link", "event", _link, "")
     spec.speaker_link = reader.get(table, "speaker_link", "event", _link, "")
-    spec.tech_check_minutes = reader.get(table, "tech_check_minutes", "event", _int(0), 30)
+    spec.tech_check_minutes = reader.get(table, "tech_check_minutes", "event", _minutes(0), 30)
     spec.submission_deadline = reader.get(table, "submission_deadline", "event", parse_date, None)
-    spec.submission_word_limit = reader.get(table, "submission_word_limit", "event", _int(1), 5000)
+    spec.submission_word_limit = reader.get(table, "submission_word_limit", "event", _words, 5000)
     organiser = table.get("organiser")
     if not isinstance(organiser, dict):
         reader.problem(
@@ -437,9 +544,19 @@ def _read_rules(reader: _Reader, table: Any, spec: EventSpec) -> None:
         return
     reader.unknown_keys(table, RULE_KEYS, "rules")
     values = {}
-    for key in RULE_KEYS & table.keys():
+    for key in sorted(RULE_KEYS & table.keys()):
         minimum = 1 if key in {"max_roles_per_person", "slot_minutes"} else 0
-        value = reader.get(table, key, "rules", _int(minimum))
+        if key.startswith("weight_"):
+            convert = _int(
+                minimum,
+                MAX_WEIGHT,
+                "weights are at most a million: to make one rule count more, lower the others",
+            )
+        elif key == "slot_minutes":
+            convert = _minutes(minimum)
+        else:
+            convert = _count(minimum)
+        value = reader.get(table, key, "rules", convert)
         if value is not None:
             values[key] = value
     spec.rules = Rules(**values)
@@ -502,16 +619,16 @@ def _read_session(
     sid = reader.get(table, "id", path, _slug, required=True)
     title = reader.get(table, "title", path, _text, required=True)
     kind = reader.get(table, "kind", path, _choice(SessionKind, "kind"), SessionKind.OTHER)
-    minutes = reader.get(table, "minutes", path, _int(1), required=True)
+    minutes = reader.get(table, "minutes", path, _minutes(1), required=True)
     date = reader.get(table, "date", path, parse_date)
     start = reader.get(table, "start", path, parse_time)
     after = reader.get(table, "after", path, _strings, ())
     objectives = reader.get(table, "objectives", path, _objective_numbers, ())
-    moderators = reader.get(table, "moderators", path, _int(0), 1)
-    rapporteurs = reader.get(table, "rapporteurs", path, _int(0), 0)
+    moderators = reader.get(table, "moderators", path, _count(0), 1)
+    rapporteurs = reader.get(table, "rapporteurs", path, _count(0), 0)
     speakers = reader.get(table, "speakers", path, _speaker_range, (0, 0))
     eligible = reader.get(table, "eligible", path, _categories, tuple(Category))
-    min_stakeholders = reader.get(table, "min_stakeholder_speakers", path, _int(0), 0)
+    min_stakeholders = reader.get(table, "min_stakeholder_speakers", path, _count(0), 0)
     min_level = reader.get(table, "min_level", path, _choice_text(LEVELS, "level"))
     segments = reader.get(table, "segments", path, _segments)
     description = reader.get(table, "description", path, _text, "")
@@ -568,7 +685,35 @@ def _read_session(
     if session.is_fixed:
         days_known = unusable_dates is not None and session.date not in unusable_dates
         _check_fixed_time(reader, path, session, spec, days_known)
+    elif spec.days and unusable_dates == set():
+        _check_length(reader, path, session, spec)
     return session
+
+
+def _check_length(reader: _Reader, path: str, session: Session, spec: EventSpec) -> None:
+    """A session to be placed must fit whole in a day window between breaks: otherwise no plan exists."""
+    stretches = []
+    for day in spec.days:
+        begin = dt.datetime.combine(day.date, day.start)
+        end = dt.datetime.combine(day.date, day.end)
+        pauses = sorted(
+            (dt.datetime.combine(b.date, b.start), dt.datetime.combine(b.date, b.end))
+            for b in spec.breaks
+            if b.date == day.date
+        )
+        for pause_start, pause_end in [*pauses, (end, end)]:
+            if begin < pause_start <= end:
+                stretches.append((pause_start - begin, begin, pause_start))
+            begin = max(begin, pause_end)
+    nothing = (dt.timedelta(0), begin, begin)  # breaks that fill every day
+    longest, start, end = max(stretches, key=lambda stretch: stretch[0], default=nothing)
+    if dt.timedelta(minutes=session.minutes) > longest:
+        reader.problem(
+            f"{path}.minutes",
+            f"{session.id} lasts {session.minutes} minutes, but no day window has that long free of breaks "
+            f"(the longest: {longest.seconds // 60} minutes, {start:%H:%M}-{end:%H:%M} on {start.date()})",
+            "shorten the session, or lengthen a day or move its breaks",
+        )
 
 
 def _choice_text(valid: tuple[str, ...] | list[str], noun: str) -> Callable[[Any], str]:
@@ -600,6 +745,8 @@ def _speaker_range(value: Any) -> tuple[int, int]:
         or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value)
     ):
         raise BadValue(f"expected [min, max], found {_found(value)}", "write it like speakers = [6, 12]")
+    if value[1] > MAX_COUNT:
+        raise BadValue(f"expected at most {MAX_COUNT} speakers, found {_found(value[1])}", COUNT_HINT)
     if value[0] > value[1]:
         raise BadValue(
             f"speakers min {value[0]} is greater than max {value[1]}", "write the smaller number first"
@@ -616,7 +763,12 @@ def _segments(value: Any) -> Segments:
     unknown = sorted(set(value) - SEGMENT_KEYS)
     if unknown:
         raise BadValue(f'unknown segment "{shown(unknown[0])}"', did_you_mean(unknown[0], SEGMENT_KEYS))
-    minutes = {key: _int(0)(value.get(key, 0)) for key in SEGMENT_KEYS}
+    minutes = {}
+    for key in sorted(SEGMENT_KEYS):
+        try:
+            minutes[key] = _minutes(0)(value.get(key, 0))
+        except BadValue as error:
+            raise BadValue(f"{key}: {error}", error.hint) from None
     if minutes["intervention"] == 0:
         raise BadValue("segments.intervention must be at least 1 minute")
     return Segments(**minutes)

@@ -33,7 +33,8 @@ LOCATED = re.compile(
     r"(, sheet [^,]+)?(, row \d+)?(, column [^:]+)?(, key [\w.\[\]]+)?: \S"
 )
 # Runs as a real subprocess too: unreadable TOML, a legacy encoding, merged cells, control characters in user
-# text, and problems in every file at once; `plan` must refuse as `validate` does.
+# text, problems in every file at once, and nesting deeper than the parser's stack; `plan` must refuse as
+# `validate` does.
 SUBPROCESS_RUNS = (
     ("toml_syntax_error", "validate"),
     ("toml_syntax_error", "plan"),
@@ -41,6 +42,7 @@ SUBPROCESS_RUNS = (
     ("xlsx_merged_and_blank_rows", "plan"),
     ("csv_text_echoed_safely", "validate"),
     ("problems_everywhere", "plan"),
+    ("toml_deep_nesting", "plan"),
 )
 
 
