@@ -11,6 +11,10 @@ An invitation is sent unless the log already holds its UID with the same SEQUENC
 with a higher SEQUENCE or the same SEQUENCE and another METHOD (superseded: calendars would ignore it). Which
 participant and session a mail file belongs to is read from the plan.json beside it; UID, SEQUENCE and METHOD
 from the message's own calendar part, so the log records what was really sent.
+
+One run at a time sends on a log: it holds `<OUT>.sent.jsonl.lock` beside it (see `exclusive`), so two runs started
+at once send each message once between them. Each step of the SMTP conversation has an overall deadline, since a
+server may answer a byte at a time.
 """
 
 from __future__ import annotations
