@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as Bar
@@ -43,8 +43,26 @@ DOCS_CALENDARS = "docs/calendars.md, section 'Troubleshooting'"
 DOCS_TROUBLE = "docs/troubleshooting.md"
 PASSWORD_VARIABLE = "SCHEDULER_SMTP_PASSWORD"  # noqa: S105 - the name of the variable, not a password
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+UNCUT_WIDTH = 10_000  # columns: wider than any table row, so that nothing in one is cut or wrapped
+
+
+class _Console(Console):
+    """A rich console that cuts nothing written to a file or a pipe: there a table takes the width its values need
+    (rich would fit it into 80 columns, cutting e-mail addresses and rule names), while on a terminal it still fits
+    the window."""
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        size = super().size
+        return size if self.is_terminal else ConsoleDimensions(UNCUT_WIDTH, size.height)
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)  # type: ignore[attr-defined]
+
+
+out = _Console(highlight=False, soft_wrap=True)
+err = _Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXAMPLES = """examples:
   scheduler validate data/gcm2020-unece
@@ -203,6 +221,13 @@ def _parser() -> argparse.ArgumentParser:
         dest="sender",
         metavar="ADDRESS",
         help="envelope sender, for a relay that lets an account send only as itself (From stays the organiser)",
+    )
+    sub.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="S",
+        help="give up when connecting (greeting, TLS, login) or sending one message takes longer than S seconds "
+        "(default: 60 to connect, 120 per message)",
     )
     return parser
 
@@ -435,13 +460,31 @@ def _send(args: argparse.Namespace) -> int:
 
     try:
         messages = send.outgoing(args.out)
-        log_file = send.log_path(args.out)
-        sent = send.read_log(log_file)
     except send.NoMail as error:
         err.print(
             f"[red]{escape(str(error))}.[/] (hint: run `scheduler plan EVENT_DIR --out {escape(str(args.out))}` first)"
         )
         return INVALID
+    log_file = send.log_path(args.out)
+    if not args.really:
+        return _send_listed(args, messages, log_file)
+
+    def waiting(lock: Path) -> None:
+        err.print(
+            f"Another send from {escape(str(args.out))} is running ({escape(str(lock))} is held): waiting for it "
+            "to finish, then sending only what it did not send."
+        )
+
+    with send.exclusive(log_file, waiting):
+        return _send_listed(args, messages, log_file)
+
+
+def _send_listed(args: argparse.Namespace, messages: list[send.Outgoing], log_file: Path) -> int:
+    """What `send` does once it may: read the log, then list or send what it does not hold."""
+    from scheduler import send  # noqa: PLC0415
+
+    try:
+        sent = send.read_log(log_file)
     except send.BadLog as error:
         err.print(f"[red]{escape(str(error))}[/] (hint: move it aside only if nothing was sent with it)")
         return FAILED
@@ -474,11 +517,14 @@ def _send(args: argparse.Namespace) -> int:
         out.print(table)
         out.print(f"Sent log: {escape(str(log_file))}. Give --really to send.")
         return OK
+    delivered = 0
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Bar(*columns, console=err, transient=True) as bar:
         task = bar.add_task(f"Sending to {host}:{port}", total=len(todo))
 
         def done(message: send.Outgoing, problem: str | None) -> None:
+            nonlocal delivered
+            delivered += problem is None
             bar.update(task, advance=1, description=f"Sent {escape(message.path.name)}")
             if problem:
                 err.print(
@@ -494,11 +540,17 @@ def _send(args: argparse.Namespace) -> int:
                 on_done=done,
                 starttls=args.starttls,
                 login=_login(args.user),
+                connect_seconds=args.timeout or send.CONNECT_SECONDS,
+                message_seconds=args.timeout or send.MESSAGE_SECONDS,
             )
         except send.CannotSend as error:
             err.print(
                 f"[red]{escape(str(error))}[/] (hint: check --smtp {host}:{port}, that the server runs and that "
                 f"this machine may reach it; see {DOCS_CALENDARS})"
+            )
+            err.print(
+                f"Sent {delivered} of {len(todo)} messages before stopping; {len(todo) - delivered} not sent. What "
+                f"was sent is in {escape(str(log_file))}: run send again for the rest."
             )
             return FAILED
     out.print(

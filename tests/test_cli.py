@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from scheduler.cli import _parser
+from scheduler.rulebook import BY_NAME, SOFT
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_EVENT = ROOT / "data" / "gcm2020-unece"
@@ -246,6 +247,22 @@ def test_explain_prints_soft_rule_costs_of_a_feasible_event() -> None:
     done = run("explain", DEFAULT_EVENT)
     assert done.returncode == 0, done.stderr
     assert "interest_rank" in done.stdout and "gender_balance" in done.stdout
+
+
+def test_explain_into_a_file_prints_rule_names_and_their_meaning_whole(tmp_path: Path) -> None:
+    listing = tmp_path / "explain.txt"
+    # as in a shell, `scheduler explain ... > file`: no COLUMNS
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    with listing.open("w", encoding="utf-8") as stdout:
+        done = subprocess.run(
+            [sys.executable, "-m", "scheduler", "explain", str(DEFAULT_EVENT)],
+            cwd=ROOT, env=env, stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=600, check=False,
+        )  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    rows = listing.read_text(encoding="utf-8").splitlines()
+    for name in SOFT:
+        assert any(f" {name} " in row and BY_NAME[name].summary in row for row in rows), name
 
 
 def test_help_shows_examples() -> None:

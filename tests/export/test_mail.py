@@ -4,11 +4,17 @@ server (aiosmtpd on loopback): every message once, nothing twice, a re-plan's ca
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import email.policy
 import json
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import threading
 from collections.abc import Iterator
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -327,6 +333,182 @@ def test_smtp_must_be_host_and_port(out: Path, capsys: pytest.CaptureFixture[str
     assert "is not HOST:PORT" in capsys.readouterr().err
 
 
+def run_cli(*args: str | Path, stdout: Any = subprocess.DEVNULL) -> subprocess.Popen[str]:
+    """`scheduler` in a process of its own, started and left running; its output not a terminal."""
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "scheduler", *map(str, args)],
+        cwd=ROOT, env=env, stdout=stdout, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+class GatedInbox(Inbox):
+    """An inbox that holds the first message until two senders are under way: both have begun a message, or one
+    said it waits for the other. So neither can finish before the other has started."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.peers: set[Any] = set()
+        self.gate = threading.Event()
+
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, mail_options: list[str]
+    ) -> str:
+        self.peers.add(session.peer)
+        if len(self.peers) == 2:
+            self.gate.set()
+        envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        while not self.gate.is_set():
+            await asyncio.sleep(0.05)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_two_sends_at_once_deliver_each_message_once(out: Path) -> None:
+    addresses = sorted(
+        read(p.read_bytes())["To"].addresses[0].addr_spec for p in (out / "mail").glob("*.eml")
+    )
+    inbox = GatedInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        runs = [run_cli("send", out, "--smtp", f"127.0.0.1:{controller.port}", "--really") for _ in range(2)]
+        errors: list[list[str]] = [[], []]
+
+        def watch(run: subprocess.Popen[str], lines: list[str]) -> None:
+            assert run.stderr is not None
+            with run.stderr:
+                for line in run.stderr:
+                    lines.append(line)
+                    if "waiting for it to finish" in line:
+                        inbox.gate.set()
+
+        watchers = [threading.Thread(target=watch, args=pair) for pair in zip(runs, errors, strict=True)]
+        for watcher in watchers:
+            watcher.start()
+        codes = [run.wait(timeout=600) for run in runs]
+        for watcher in watchers:
+            watcher.join()
+    finally:
+        controller.stop()
+
+    assert codes == [0, 0], errors
+    assert sorted(to for _, recipients, _ in inbox.received for to in recipients) == addresses
+    assert sorted(e["to"] for e in sent_log(out)) == addresses
+    assert sum(any("Another send from" in line for line in lines) for lines in errors) == 1
+
+
+class Trickler:
+    """An SMTP server on loopback gone slow: it answers normally until it has accepted `accept` messages (None:
+    not even a greeting), then trickles a reply one byte every 0.2 s and never ends the line. It stops itself when
+    the client gives up, when the test ends, or after a minute."""
+
+    def __init__(self, accept: int | None) -> None:
+        self.accept = accept
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(60)
+        self.address = f"127.0.0.1:{self.listener.getsockname()[1]}"
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join()
+        self.listener.close()
+
+    def _serve(self) -> None:
+        try:
+            connection, _ = self.listener.accept()
+        except OSError:
+            return
+        with connection, connection.makefile("rb") as lines:
+            if self.accept is None:
+                self._trickle(connection, b"220 relay.example.org ESMTP is waking up")
+                return
+            connection.sendall(b"220 relay.example.org ESMTP\r\n")
+            accepted = 0
+            while (line := lines.readline()) and not self.stop.is_set():
+                verb = line[:4].upper()
+                if verb == b"QUIT":
+                    connection.sendall(b"221 bye\r\n")
+                    return
+                if verb != b"DATA":
+                    connection.sendall(b"250 relay.example.org\r\n")
+                    continue
+                connection.sendall(b"354 go ahead\r\n")
+                while lines.readline() not in (b".\r\n", b""):
+                    pass
+                if accepted == self.accept:
+                    self._trickle(connection, b"250 queued as soon as the disk has room")
+                    return
+                accepted += 1
+                connection.sendall(b"250 queued\r\n")
+
+    def _trickle(self, connection: socket.socket, reply: bytes) -> None:
+        for byte in reply * 10:  # at 0.2 s a byte, over a minute
+            if self.stop.wait(0.2):
+                return
+            try:
+                connection.sendall(bytes([byte]))
+            except OSError:  # the client gave up
+                return
+
+
+@pytest.fixture
+def trickler(request: pytest.FixtureRequest) -> Iterator[Trickler]:
+    server = Trickler(request.param)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize("trickler", [None], indirect=True)
+def test_a_server_that_trickles_its_greeting_is_given_up_after_the_timeout(
+    out: Path, trickler: Trickler, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["send", str(out), "--smtp", trickler.address, "--really", "--timeout", "1"])
+
+    err = " ".join(capsys.readouterr().err.split())
+    total = len(list((out / "mail").glob("*.eml")))
+    assert code == 1
+    assert f"the SMTP server at {trickler.address} did not greet within 1 s" in err
+    assert f"Sent 0 of {total} messages before stopping; {total} not sent." in err
+    assert not log_path(out).exists()
+
+
+@pytest.mark.parametrize("trickler", [2], indirect=True)
+def test_a_server_that_trickles_a_reply_stops_send_with_what_was_sent_logged(
+    out: Path, trickler: Trickler, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = sorted((out / "mail").glob("*.eml"))
+
+    code = main(["send", str(out), "--smtp", trickler.address, "--really", "--timeout", "1"])
+
+    err = " ".join(capsys.readouterr().err.split())
+    assert code == 1
+    assert f"failed while sending {files[2].name}: it did not answer within 1 s" in err
+    assert f"Sent 2 of {len(files)} messages before stopping; {len(files) - 2} not sent." in err
+    assert f"What was sent is in {log_path(out)}: run send again for the rest." in err
+    assert [e["message_id"] for e in sent_log(out)] == [read(f.read_bytes())["Message-ID"] for f in files[:2]]
+
+
+def test_a_dry_run_into_a_file_prints_every_address_whole(out: Path, tmp_path: Path) -> None:
+    listing = tmp_path / "dry-run.txt"
+    with listing.open("w", encoding="utf-8") as stdout:
+        run = run_cli("send", out, "--smtp", "127.0.0.1:25", stdout=stdout)
+        _, stderr = run.communicate(timeout=600)
+
+    assert run.returncode == 0, stderr
+    rows = listing.read_text(encoding="utf-8").splitlines()
+    for path in (out / "mail").glob("*.eml"):
+        to = read(path.read_bytes())["To"].addresses[0].addr_spec
+        assert any(path.name in row and f" {to} " in row for row in rows), (path.name, to)
+
+
 # --- what the log decides ------------------------------------------------------------------------------------
 
 
@@ -383,10 +565,9 @@ def test_login_with_the_password_from_the_environment(
     controller.start()
     try:
         monkeypatch.setenv("SCHEDULER_SMTP_PASSWORD", password)
-        # aiosmtpd answers a failed login only by going silent: do not wait the full 30 seconds for it
-        monkeypatch.setattr("scheduler.send.TIMEOUT", 3.0)
+        # aiosmtpd answers a failed login only by going silent: do not wait the full minute for it
         result = main(["send", str(out), "--smtp", f"127.0.0.1:{controller.port}", "--user", "secretariat",
-                       "--really"])  # fmt: skip
+                       "--really", "--timeout", "3"])  # fmt: skip
     finally:
         controller.stop()
     assert result == code
@@ -394,7 +575,7 @@ def test_login_with_the_password_from_the_environment(
         assert len(inbox.received) == len(list((out / "mail").glob("*.eml")))
     else:
         assert inbox.received == []
-        assert "refused TLS or the login" in capsys.readouterr().err
+        assert "did not answer TLS or the login within 3 s" in capsys.readouterr().err
         assert not log_path(out).exists()
 
 
