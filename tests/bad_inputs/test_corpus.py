@@ -33,13 +33,16 @@ LOCATED = re.compile(
     r"(, sheet [^,]+)?(, row \d+)?(, column [^:]+)?(, key [\w.\[\]]+)?: \S"
 )
 # Runs as a real subprocess too: unreadable TOML, a legacy encoding, merged cells, control characters in user
-# text, and problems in every file at once; `plan` must refuse as `validate` does.
+# text (echoed; refused in a CSV file and a workbook), and problems in every file at once; `plan` must refuse as
+# `validate` does.
 SUBPROCESS_RUNS = (
     ("toml_syntax_error", "validate"),
     ("toml_syntax_error", "plan"),
     ("csv_cp1252", "validate"),
     ("xlsx_merged_and_blank_rows", "plan"),
     ("csv_text_echoed_safely", "validate"),
+    ("csv_control_characters", "plan"),
+    ("xlsx_control_characters", "validate"),
     ("problems_everywhere", "plan"),
 )
 
