@@ -300,12 +300,17 @@ def _sheet_rows(
     """The filled rows of a sheet with their numbers, the formulas by (row, column index), and a problem
     (message, hint, row, column) when the sheet has more rows or columns than the limits.
 
-    A sheet may declare a million rows and 16,384 columns in a few bytes, so only the first MAX_COLUMNS + 1
+    A sheet may hold a cell at row 1,048,576 or column XFD in a few bytes, so only the first MAX_COLUMNS + 1
     columns are read, and reading stops after MAX_ROWS + 1 filled rows.
     """
     rows: list[tuple[int, list[Any]]] = []
     formulas: dict[tuple[int, int], str] = {}
+    # The size a sheet declares may be stale (rows past it would be lost) or absurd: read what is there.
+    sheet.reset_dimensions()
+    skipped = None  # openpyxl fills a gap between rows with one shared empty row: skipped without a look
     for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1), start=1):
+        if cells is skipped:
+            continue
         values: list[Any] = []
         width = 0
         for index, cell in enumerate(cells):
@@ -317,22 +322,31 @@ def _sheet_rows(
             if cell.data_type == "f" or not _blank(cell.value):
                 width = index + 1
         if not width:
+            skipped = cells
             continue
         del values[width:]  # the empty cells a sheet's declared size pads every row with
         if len(values) > MAX_COLUMNS:
-            return rows, formulas, (
-                f"has more than {MAX_COLUMNS} columns",
-                "delete the columns that are not needed, or keep the people on a sheet of their own",
-                number,
-                get_column_letter(MAX_COLUMNS + 1),
+            return (
+                rows,
+                formulas,
+                (
+                    f"has more than {MAX_COLUMNS} columns",
+                    "delete the columns that are not needed, or keep the people on a sheet of their own",
+                    number,
+                    get_column_letter(MAX_COLUMNS + 1),
+                ),
             )
         rows.append((number, values))
         if len(rows) > MAX_ROWS + 1:  # the column names, then the people
-            return rows, formulas, (
-                f"has more than {MAX_ROWS:,} filled rows",
-                "no real meeting has that many applicants: check that this is the right sheet",
-                number,
-                "",
+            return (
+                rows,
+                formulas,
+                (
+                    f"has more than {MAX_ROWS:,} filled rows",
+                    "no real meeting has that many applicants: check that this is the right sheet",
+                    number,
+                    "",
+                ),
             )
     return rows, formulas, None
 
@@ -372,8 +386,21 @@ def _read_csv(path: Path) -> tuple[_Sheet | None, list[Problem]]:
     # Excel writes ";" instead of "," where the comma is the decimal separator; the header tells which.
     delimiter = max(DELIMITERS, key=first.count) if any(d in first for d in DELIMITERS) else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    raw: list[tuple[int, list[str]]] = []  # the first line and the filled rows; blank rows are never kept
     try:
-        raw = list(reader)
+        for number, values in enumerate(reader, start=1):
+            if number == 1 or not all(_blank(v) for v in values):
+                raw.append((number, values))
+            if len(raw) > MAX_ROWS + 1:
+                return None, [
+                    *problems,
+                    Problem(
+                        file,
+                        f"has more than {MAX_ROWS:,} filled rows",
+                        "no real meeting has that many applicants: check that this is the right file",
+                        row=number,
+                    ),
+                ]
     except csv.Error as error:  # e.g. a quote left open, which swallows the rest of the file into one cell
         return None, [
             *problems,
@@ -384,7 +411,7 @@ def _read_csv(path: Path) -> tuple[_Sheet | None, list[Problem]]:
                 row=reader.line_num,
             ),
         ]
-    if not raw or all(_blank(v) for v in raw[0]):
+    if not raw or all(_blank(v) for v in raw[0][1]):
         return None, [
             *problems,
             Problem(
@@ -394,22 +421,9 @@ def _read_csv(path: Path) -> tuple[_Sheet | None, list[Problem]]:
                 row=1,
             ),
         ]
-    header = [_header_name(v) for v in raw[0]]
-    rows = [
-        (i, list(values)) for i, values in enumerate(raw[1:], start=2) if not all(_blank(v) for v in values)
-    ]
-    if len(rows) > MAX_ROWS:
-        return None, [
-            *problems,
-            Problem(
-                file,
-                f"has more than {MAX_ROWS:,} filled rows",
-                "no real meeting has that many applicants: check that this is the right file",
-                row=rows[MAX_ROWS][0],
-            ),
-        ]
-    width = max(len(r) for r in raw)
-    return _Sheet(file, "", header, rows, [str(i + 1) for i in range(width)]), problems
+    header = [_header_name(v) for v in raw[0][1]]
+    width = max(len(values) for _, values in raw)
+    return _Sheet(file, "", header, raw[1:], [str(i + 1) for i in range(width)]), problems
 
 
 def _header_name(value: Any) -> str:

@@ -8,6 +8,7 @@ dozens of sessions (a few KB of TOML) and a plan.json of a few MB, so each limit
 
 from __future__ import annotations
 
+import math
 import os
 import stat
 from pathlib import Path
@@ -37,10 +38,10 @@ class FileRefused(OSError):
 
 def size_text(size: int) -> str:
     """A size as people read it: `2.5 MB`, `900 KB`, `120 bytes`."""
-    if size >= MB:
-        return f"{size / MB:.1f} MB".replace(".0 MB", " MB")
+    if size >= MB:  # rounded up, so that a file just over a limit is not shown as the limit itself
+        return f"{math.ceil(size / (MB / 10)) / 10:.1f} MB".replace(".0 MB", " MB")
     if size >= 1000:
-        return f"{size // 1000} KB"
+        return f"{math.ceil(size / 1000)} KB"
     return f"{size} bytes"
 
 
