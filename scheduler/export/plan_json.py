@@ -19,6 +19,7 @@ from scheduler.domain import (
     SolverReport,
     Unassigned,
 )
+from scheduler.load.limits import PLAN_JSON, FileRefused, read_limited
 from scheduler.views import PlanView
 
 FORMAT = 1  # raised when the file's layout changes incompatibly
@@ -137,10 +138,12 @@ def check_plan_matches(path: Path, plan: Plan, event: Event) -> None:
 def read_plan(path: Path) -> Plan:
     """A plan from plan.json, as written by `to_json`."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_limited(path, PLAN_JSON).decode("utf-8"))
         return _plan(data)
     except FileNotFoundError:
         raise PlanFileError(f"{path}: file not found") from None
+    except FileRefused as error:
+        raise PlanFileError(f"{path}: {error.message} (hint: {error.hint})") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise PlanFileError(f"{path}: not valid JSON ({error})") from None
     except (KeyError, TypeError, ValueError) as error:

@@ -10,8 +10,9 @@ from scheduler.domain import Event
 from scheduler.load.applicants import MemberState, read_applicants
 from scheduler.load.encoding import decode
 from scheduler.load.event_toml import read_event_toml
+from scheduler.load.limits import REFERENCE, FileRefused, read_limited
 from scheduler.load.objectives import GCM_OBJECTIVES, KnownObjectives
-from scheduler.load.problems import InputError, Problem, shown
+from scheduler.load.problems import InputError, Problem, control_character, shown
 
 __all__ = ["InputError", "Problem", "load_event"]
 
@@ -107,7 +108,10 @@ def _read_reference(path: Path, key: str, problems: list[Problem]) -> list[tuple
     if not path.exists():
         return []
     try:
-        text, complaint, line = decode(path.read_bytes())
+        text, complaint, line = decode(read_limited(path, REFERENCE))
+    except FileRefused as error:
+        problems.append(Problem(path.name, error.message, error.hint))
+        return []
     except OSError as error:
         problems.append(Problem(path.name, f"cannot be read ({shown(error.strerror)})"))
         return []
@@ -120,4 +124,18 @@ def _read_reference(path: Path, key: str, problems: list[Problem]) -> list[tuple
             Problem(path.name, f'needs a "{key}" column', f'name the first column "{key}"', row=1)
         )
         return []
+    for row_number, row in rows:
+        for column, value in row.items():
+            # Titles and labels go into every invitation and mail, where a control character breaks the file.
+            where = control_character(value) if isinstance(value, str) else ""
+            if where and isinstance(column, str):
+                problems.append(
+                    Problem(
+                        path.name,
+                        f'"{shown(value)}" holds a control character ({where})',
+                        "delete it: retype the text, or paste it as plain text",
+                        row=row_number,
+                        column=shown(column, 30),
+                    )
+                )
     return rows

@@ -38,8 +38,19 @@ from scheduler.load.event_toml import (
     EventSpec,
     timezone_name,
 )
+from scheduler.load.limits import (
+    APPLICANTS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    XLSX_RATIO,
+    XLSX_RATIO_FROM,
+    XLSX_UNPACKED,
+    FileRefused,
+    read_limited,
+    size_text,
+)
 from scheduler.load.objectives import KnownObjectives
-from scheduler.load.problems import BadValue, Problem, did_you_mean, shown
+from scheduler.load.problems import BadValue, Problem, control_character, did_you_mean, shown
 from scheduler.load.timeparse import covers, parse_date, parse_datetime, parse_windows
 
 COLUMNS = (
@@ -80,6 +91,8 @@ CATEGORY_WORDS = {
     "io": "igo",
 }
 ITEM = re.compile(r"^\d+$")
+# Between the values of a CSV line: "," or ";" as Excel saves, a tab (Unicode text), "|" as some databases export.
+DELIMITERS = ",;\t|"
 
 
 @dataclass(frozen=True)
@@ -97,8 +110,9 @@ class _Sheet:
     header: list[str]
     rows: list[tuple[int, list[Any]]]
     letters: list[str]  # the column letter (xlsx) or number (csv) of each header position
-    # (row, column index) of cells hidden under a merged range: the merge is reported once, not each cell
-    merged: set[tuple[int, int]] = field(default_factory=set)
+    # (row, column index) of cells whose problem is already reported (hidden under a merged range, a formula, a
+    # control character): the cell is not reported again for what follows from it, such as being blank
+    reported: set[tuple[int, int]] = field(default_factory=set)
 
 
 def read_applicants(
@@ -164,19 +178,37 @@ def _read_table(folder: Path) -> tuple[_Sheet | None, list[Problem]]:
 def _read_xlsx(path: Path) -> tuple[_Sheet | None, list[Problem]]:
     file = path.name
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        data = read_limited(path, APPLICANTS)
+    except FileRefused as error:
+        return None, [Problem(file, error.message, error.hint)]
+    except OSError as error:
+        return None, [Problem(file, f"cannot be read ({shown(error.strerror)})")]
+    wrong = _not_a_workbook(data)
+    if wrong:
+        return None, [Problem(file, *wrong)]
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            bomb = _unpacks_too_large(archive)
+        if bomb:
+            return None, [Problem(file, *bomb)]
+        # Not data_only: a formula is then seen as one, to be reported, rather than read as its cached value
+        # (or as a blank when the program that wrote the file saved none).
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         try:
             sheet = book["applicants"] if "applicants" in book.sheetnames else book.worksheets[0]
-            raw = [list(row) for row in sheet.iter_rows(values_only=True)]
+            raw, formulas, too_many = _sheet_rows(sheet)
         finally:
             book.close()
-        merged = _merged_ranges(path, sheet.title)
+        merged = _merged_ranges(io.BytesIO(data), sheet.title)
     except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError, IndexError) as error:
         return None, [
             Problem(file, f"cannot be opened as an Excel workbook ({shown(error)})", "save it as .xlsx")
         ]
     title = shown(sheet.title)
-    if not raw or all(_blank(v) for v in raw[0]):
+    if too_many:
+        message, hint, row, column = too_many
+        return None, [Problem(file, message, hint, sheet=title, row=row, column=column)]
+    if not raw or raw[0][0] != 1:
         return None, [
             Problem(
                 file,
@@ -186,15 +218,15 @@ def _read_xlsx(path: Path) -> tuple[_Sheet | None, list[Problem]]:
                 row=1,
             )
         ]
-    header = [_header_name(v) for v in raw[0]]
-    letters = [get_column_letter(i + 1) for i in range(max(len(header), *(len(r) for r in raw)))]
-    table = _Sheet(file, title, header, [], letters)
+    header = [_header_name(v) for v in raw[0][1]]
+    letters = [get_column_letter(i + 1) for i in range(max(len(values) for _, values in raw))]
+    table = _Sheet(file, title, header, raw[1:], letters)
     problems = []
     for ref in merged:
         first_col, first_row, last_col, last_row = range_boundaries(ref)
         assert first_col and first_row and last_col and last_row
         cells = {(r, c - 1) for r in range(first_row, last_row + 1) for c in range(first_col, last_col + 1)}
-        table.merged |= cells - {(first_row, first_col - 1)}
+        table.reported |= cells - {(first_row, first_col - 1)}
         problems.append(
             Problem(
                 file,
@@ -205,13 +237,120 @@ def _read_xlsx(path: Path) -> tuple[_Sheet | None, list[Problem]]:
                 column=_column_label(table, first_col - 1),
             )
         )
-    table.rows = [
-        (i, values) for i, values in enumerate(raw[1:], start=2) if not all(_blank(v) for v in values)
-    ]
+    for (row, index), formula in formulas.items():
+        table.reported.add((row, index))
+        problems.append(
+            Problem(
+                file,
+                f'a formula ("{shown(formula, 40)}"): type the value itself',
+                "copy the cells and paste them back with Paste Special > Values",
+                sheet=title,
+                row=row,
+                column=_column_label(table, index),
+            )
+        )
     return table, problems
 
 
-def _merged_ranges(path: Path, title: str) -> list[str]:
+# Password-protected .xlsx files and old .xls files are both OLE compound files; encryption adds this stream.
+OLE = bytes.fromhex("D0CF11E0A1B11AE1")
+ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+def _not_a_workbook(data: bytes) -> tuple[str, str] | None:
+    """A message and a hint for the files people save as applicants.xlsx that are not workbooks; None otherwise."""
+    if data.startswith(OLE):
+        if ENCRYPTED in data:
+            return (
+                "is encrypted (protected with a password)",
+                "save it without a password (Excel: File > Info > Protect Workbook > Encrypt with Password, "
+                "empty the password, save)",
+            )
+        return "is an old Excel 97-2003 workbook (.xls) named .xlsx", 'save it as "Excel Workbook (.xlsx)"'
+    first = decode(data[:4096])[0].split("\n", 1)[0]
+    if not data.startswith(b"PK") and any(d in first for d in DELIMITERS) and "\0" not in first:
+        return "is a CSV file named .xlsx", "rename it applicants.csv"
+    return None
+
+
+def _unpacks_too_large(archive: zipfile.ZipFile) -> tuple[str, str] | None:
+    """A message and a hint when the sizes a workbook's zip directory declares are absurd (a zip bomb).
+
+    Python's zipfile never unpacks more than a member declares, so the declared sizes bound what is read.
+    """
+    hint = "save the sheet again from a spreadsheet program, or save it as applicants.csv"
+    total = sum(member.file_size for member in archive.infolist())
+    if total > XLSX_UNPACKED:
+        return f"unpacks to {size_text(total)}, over the limit of {size_text(XLSX_UNPACKED)}", hint
+    for member in archive.infolist():
+        packed = max(member.compress_size, 1)
+        if member.file_size > XLSX_RATIO_FROM and member.file_size > XLSX_RATIO * packed:
+            return (
+                f"{shown(member.filename)} unpacks from {size_text(packed)} to {size_text(member.file_size)}, "
+                f"more than {XLSX_RATIO} times: no spreadsheet program saves that (a zip bomb?)",
+                hint,
+            )
+    return None
+
+
+def _sheet_rows(
+    sheet: Any,
+) -> tuple[list[tuple[int, list[Any]]], dict[tuple[int, int], str], tuple[str, str, int, str] | None]:
+    """The filled rows of a sheet with their numbers, the formulas by (row, column index), and a problem
+    (message, hint, row, column) when the sheet has more rows or columns than the limits.
+
+    A sheet may hold a cell at row 1,048,576 or column XFD in a few bytes, so only the first MAX_COLUMNS + 1
+    columns are read, and reading stops after MAX_ROWS + 1 filled rows.
+    """
+    rows: list[tuple[int, list[Any]]] = []
+    formulas: dict[tuple[int, int], str] = {}
+    # The size a sheet declares may be stale (rows past it would be lost) or absurd: read what is there.
+    sheet.reset_dimensions()
+    skipped = None  # openpyxl fills a gap between rows with one shared empty row: skipped without a look
+    for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1), start=1):
+        if cells is skipped:
+            continue
+        values: list[Any] = []
+        width = 0
+        for index, cell in enumerate(cells):
+            if cell.data_type == "f":
+                formulas[number, index] = str(cell.value)
+                values.append(None)
+            else:
+                values.append(cell.value)
+            if cell.data_type == "f" or not _blank(cell.value):
+                width = index + 1
+        if not width:
+            skipped = cells
+            continue
+        del values[width:]  # the empty cells a sheet's declared size pads every row with
+        if len(values) > MAX_COLUMNS:
+            return (
+                rows,
+                formulas,
+                (
+                    f"has more than {MAX_COLUMNS} columns",
+                    "delete the columns that are not needed, or keep the people on a sheet of their own",
+                    number,
+                    get_column_letter(MAX_COLUMNS + 1),
+                ),
+            )
+        rows.append((number, values))
+        if len(rows) > MAX_ROWS + 1:  # the column names, then the people
+            return (
+                rows,
+                formulas,
+                (
+                    f"has more than {MAX_ROWS:,} filled rows",
+                    "no real meeting has that many applicants: check that this is the right sheet",
+                    number,
+                    "",
+                ),
+            )
+    return rows, formulas, None
+
+
+def _merged_ranges(path: io.BytesIO, title: str) -> list[str]:
     """Merged-cell ranges of a sheet, read from the workbook XML (read-only openpyxl does not expose them)."""
     with zipfile.ZipFile(path) as archive:
         book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
@@ -231,7 +370,9 @@ def _merged_ranges(path: Path, title: str) -> list[str]:
 def _read_csv(path: Path) -> tuple[_Sheet | None, list[Problem]]:
     file = path.name
     try:
-        data = path.read_bytes()
+        data = read_limited(path, APPLICANTS)
+    except FileRefused as error:
+        return None, [Problem(file, error.message, error.hint)]
     except OSError as error:
         return None, [Problem(file, f"cannot be read ({shown(error.strerror)})")]
     text, complaint, line = decode(data)
@@ -242,10 +383,23 @@ def _read_csv(path: Path) -> tuple[_Sheet | None, list[Problem]]:
         )
     first = text.split("\n", 1)[0]
     # Excel writes ";" instead of "," where the comma is the decimal separator; the header tells which.
-    delimiter = max(",;\t", key=first.count) if any(d in first for d in ",;\t") else ","
+    delimiter = max(DELIMITERS, key=first.count) if any(d in first for d in DELIMITERS) else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    raw: list[tuple[int, list[str]]] = []  # the first line and the filled rows; blank rows are never kept
     try:
-        raw = list(reader)
+        for number, values in enumerate(reader, start=1):
+            if number == 1 or not all(_blank(v) for v in values):
+                raw.append((number, values))
+            if len(raw) > MAX_ROWS + 1:
+                return None, [
+                    *problems,
+                    Problem(
+                        file,
+                        f"has more than {MAX_ROWS:,} filled rows",
+                        "no real meeting has that many applicants: check that this is the right file",
+                        row=number,
+                    ),
+                ]
     except csv.Error as error:  # e.g. a quote left open, which swallows the rest of the file into one cell
         return None, [
             *problems,
@@ -256,7 +410,7 @@ def _read_csv(path: Path) -> tuple[_Sheet | None, list[Problem]]:
                 row=reader.line_num,
             ),
         ]
-    if not raw or all(_blank(v) for v in raw[0]):
+    if not raw or all(_blank(v) for v in raw[0][1]):
         return None, [
             *problems,
             Problem(
@@ -266,12 +420,9 @@ def _read_csv(path: Path) -> tuple[_Sheet | None, list[Problem]]:
                 row=1,
             ),
         ]
-    header = [_header_name(v) for v in raw[0]]
-    rows = [
-        (i, list(values)) for i, values in enumerate(raw[1:], start=2) if not all(_blank(v) for v in values)
-    ]
-    width = max(len(r) for r in raw)
-    return _Sheet(file, "", header, rows, [str(i + 1) for i in range(width)]), problems
+    header = [_header_name(v) for v in raw[0][1]]
+    width = max(len(values) for _, values in raw)
+    return _Sheet(file, "", header, raw[1:], [str(i + 1) for i in range(width)]), problems
 
 
 def _header_name(value: Any) -> str:
@@ -356,8 +507,8 @@ class _RowParser:
         self.failed_rows.add(row)
         self.bad_cells.add((row, column))
         index = self.columns.get(column)
-        if index is not None and (row, index) in self.table.merged:
-            return  # a cell hidden by merged cells: the merge is the problem, reported once
+        if index is not None and (row, index) in self.table.reported:
+            return  # e.g. a cell hidden by merged cells: the merge is the problem, reported once
         label = _column_label(self.table, index) if index is not None else column
         self.problems.append(
             Problem(self.table.file, message, hint, sheet=self.table.sheet, row=row, column=label)
@@ -410,6 +561,7 @@ class _RowParser:
     def parse(self, number: int, values: list[Any]) -> Applicant | None:
         """The applicant of one row; None when its category is unknown. Problems go to `self.problems`."""
         self._row = number
+        self._control_characters(values)
         pid = self.required(values, "id", "missing id", "give every person a unique id such as P001")
         if pid and not SLUG.match(pid):
             self.problem("id", f'"{shown(pid)}" is not a safe id: it becomes part of file names', SLUG_RULE)
@@ -474,6 +626,22 @@ class _RowParser:
             registered_at=registered_at,
             row=number,
         )
+
+    def _control_characters(self, values: list[Any]) -> None:
+        """A problem for each named column's cell that holds a control character; the cell is not checked further.
+
+        Names, organisations and the rest go into every invitation and mail, where NUL, ESC and the like break the
+        calendar file (tab and line breaks are allowed: every output writes them escaped)."""
+        for column, index in self.columns.items():
+            value = values[index] if index < len(values) else None
+            where = control_character(value) if isinstance(value, str) else ""
+            if where:
+                self.problem(
+                    column,
+                    f'"{shown(value)}" holds a control character ({where})',
+                    "delete it: retype the text, or paste it as plain text",
+                )
+                self.table.reported.add((self._row, index))
 
     def _check_unique(self, pid: str, email: str, withdrawn: bool) -> None:
         if pid and self.ok(self._row, "id"):

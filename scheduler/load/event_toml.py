@@ -15,6 +15,7 @@ import pytz
 
 from scheduler.domain import LEVELS, Break, Category, Day, Rules, Segments, Session, SessionKind
 from scheduler.load.encoding import decode
+from scheduler.load.limits import EVENT_TOML, read_limited
 from scheduler.load.objectives import KnownObjectives
 from scheduler.load.problems import BadValue, Problem, control_character, did_you_mean, shown
 from scheduler.load.timeparse import parse_date, parse_time
@@ -361,7 +362,7 @@ def read_event_toml(path: Path, objectives: KnownObjectives) -> tuple[EventSpec,
     file = path.name
     unread = EventSpec()
     try:
-        text, complaint, line = decode(path.read_bytes())
+        text, complaint, line = decode(read_limited(path, EVENT_TOML))
     except FileNotFoundError:
         return unread, [Problem(file, "file not found", f"create it: see docs/input.md; {UNCHECKED}")]
     except OSError as error:

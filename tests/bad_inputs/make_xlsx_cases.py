@@ -94,7 +94,29 @@ def second_sheet() -> Workbook:
     return book
 
 
+def control_characters() -> Workbook:
+    """C1 control characters and DEL, which XML allows in a cell (C0 ones such as ESC it does not)."""
+    book = Workbook()
+    sheet = applicants_sheet(book)
+    sheet.append(person("P001", "Maren\x9b Holt", email="maren.holt@example.org"))
+    sheet.append(person("P002", "Tomas Varga", available="08:00-20:00\x7f"))
+    sheet.append(person("P003", "Ilse Brandt", stakeholder_group="academia\x85"))
+    return book
+
+
+def formulas() -> Workbook:
+    """Formulas saved without their values, as scripts write them: never read as blank cells."""
+    book = Workbook()
+    sheet = applicants_sheet(book)
+    sheet.append(person("P001", "Maren Holt"))
+    sheet.append(person("P002", '=UPPER("tomas varga")', email='=LOWER(B3)&"@example.org"'))
+    sheet.append(person("P003", "Ilse Brandt", submission_words="=SUM(1000,200)"))
+    return book
+
+
 CASES = {
+    "xlsx_control_characters": control_characters,
+    "xlsx_formulas": formulas,
     "xlsx_empty_sheet": empty_sheet,
     "xlsx_merged_and_blank_rows": merged_and_blank_rows,
     "xlsx_typed_cells": typed_cells,

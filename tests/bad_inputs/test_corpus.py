@@ -33,7 +33,8 @@ LOCATED = re.compile(
     r"(, sheet [^,]+)?(, row \d+)?(, column [^:]+)?(, key [\w.\[\]]+)?: \S"
 )
 # Runs as a real subprocess too: unreadable TOML, a legacy encoding, merged cells, control characters in user
-# text, problems in every file at once, and nesting deeper than the parser's stack; `plan` must refuse as
+# text (echoed; refused in a CSV file and a workbook), problems in every file at once, and nesting deeper than the
+# parser's stack; `plan` must refuse as
 # `validate` does.
 SUBPROCESS_RUNS = (
     ("toml_syntax_error", "validate"),
@@ -41,6 +42,8 @@ SUBPROCESS_RUNS = (
     ("csv_cp1252", "validate"),
     ("xlsx_merged_and_blank_rows", "plan"),
     ("csv_text_echoed_safely", "validate"),
+    ("csv_control_characters", "plan"),
+    ("xlsx_control_characters", "validate"),
     ("problems_everywhere", "plan"),
     ("toml_deep_nesting", "plan"),
 )
