@@ -158,12 +158,18 @@ def test_plan_after_a_run_killed_between_the_renames_replans_against_the_restore
     out = tmp_path / "out"
     assert plan(DEFAULT_EVENT, out).returncode == 0
     before = snapshot(out)
-    out.rename(tmp_path / ".out.old-12345")
+    out.rename(tmp_path / ".out.old-12345")  # what a run killed between publishing's two renames leaves
     done = plan(DEFAULT_EVENT, out)
     assert done.returncode == 0, done.stderr
     assert "Nothing changed since version 1" in done.stdout
     assert snapshot(out) == before
-    assert beside(out) == ["out"]
+    out.rename(tmp_path / ".out.old-12345")
+    done = plan(event_with(tmp_path / "event", "Changed."), out)
+    assert done.returncode == 0, done.stderr
+    data = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert (data["version"], data["changes"]) == (2, [])  # kept every assignment of version 1
+    assert (out / "history" / "v1" / "plan.json").read_bytes() == before["plan.json"]
+    assert beside(out) == ["event", "out"]
 
 
 def test_two_plans_into_one_folder_at_once_publish_one_after_the_other(tmp_path: Path) -> None:
