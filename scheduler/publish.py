@@ -132,6 +132,14 @@ def _keep_history(out: Path, staging: Path) -> None:
             )
         keep = staging / "history" / f"v{version}"
         if (keep / "plan.json").exists() and (keep / "plan.json").read_bytes() != plan.read_bytes():
+            kept = json.loads((keep / "plan.json").read_text(encoding="utf-8"))
+            new = json.loads(plan.read_text(encoding="utf-8"))
+            if {**kept, "input_digest": None} == {**new, "input_digest": None}:
+                raise PublishRefused(
+                    f"{out} holds version {version} made from other input (the event folder changed since): "
+                    "its outputs would change under the same version, and calendars would ignore that (hint: "
+                    "re-plan with scheduler plan to publish the change as a new version)"
+                )
             raise PublishRefused(
                 f"{out} already holds another plan as version {version} (history/v{version}) (hint: {REPLAN_HINT})"
             )

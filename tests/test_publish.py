@@ -103,6 +103,19 @@ def test_a_version_is_published_once(published: Path) -> None:
     assert [p.name for p in published.parent.iterdir()] == ["out"]
 
 
+def test_a_version_is_not_published_again_from_other_input(published: Path) -> None:
+    def write(digest: str) -> object:
+        def into(folder: Path) -> None:
+            text = json.dumps({"version": 2, "input_digest": digest})
+            (folder / "plan.json").write_text(text, encoding="utf-8")
+
+        return into
+
+    publish(published, write("sha256:1"))  # type: ignore[arg-type]
+    with pytest.raises(PublishRefused, match="holds version 2 made from other input"):
+        publish(published, write("sha256:2"))  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("failure", [RuntimeError("disk full"), KeyboardInterrupt()])
 def test_failure_during_export_leaves_the_previous_output(published: Path, failure: BaseException) -> None:
     before = snapshot(published)
