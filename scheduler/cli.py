@@ -21,11 +21,19 @@ from rich.progress import Progress as Bar
 from rich.table import Table
 
 from scheduler.domain import Event, Plan, Role
-from scheduler.export.plan_json import PlanFileError, check_plan_matches, check_plan_of, read_plan
+from scheduler.export.plan_json import (
+    PlanFileError,
+    check_plan_matches,
+    check_plan_of,
+    read_plan,
+    to_json,
+    unchanged_since,
+)
 from scheduler.load import InputError, load_event
-from scheduler.publish import PublishRefused, check_target, publish
+from scheduler.publish import Busy, PublishRefused, check_target, publish, writing
 from scheduler.rulebook import BY_NAME, SOFT
 from scheduler.template import FolderNotEmpty, write_template
+from scheduler.views import PlanView, build_view
 
 # The solver, the exporters and the mailer load large libraries (OR-Tools, matplotlib): they are imported by the
 # commands that use them, so that `validate` and `--help` answer at once.
@@ -42,6 +50,8 @@ DOCS_NO_PLAN = "docs/rules.md, section 'When no plan exists'"
 DOCS_CALENDARS = "docs/calendars.md, section 'Troubleshooting'"
 DOCS_TROUBLE = "docs/troubleshooting.md"
 PASSWORD_VARIABLE = "SCHEDULER_SMTP_PASSWORD"  # noqa: S105 - the name of the variable, not a password
+# How long `plan` and `export` wait for another run writing the same OUT: longer than a plan of a large event takes.
+WAIT_SECONDS = 600.0
 
 UNCUT_WIDTH = 10_000  # columns: wider than any table row, so that nothing in one is cut or wrapped
 
@@ -89,6 +99,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PublishRefused as error:
         err.print(f"[red]Nothing was written:[/] {escape(str(error))}")
         return INVALID
+    except Busy as error:
+        err.print(
+            f"[red]Nothing was written: {escape(str(error))}.[/] (hint: let that run finish, then run again; "
+            f"--wait S waits longer; see {DOCS_TROUBLE})"
+        )
+        return FAILED
     except KeyboardInterrupt:
         err.print("[red]Interrupted.[/] Nothing was written; the previous output is unchanged.")
         return FAILED
@@ -169,6 +185,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--time-limit", type=_seconds, default=60.0, metavar="S", help="seconds for the solver (default 60)"
     )
+    _wait_option(sub)
 
     sub = command(
         "explain",
@@ -190,6 +207,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("plan", type=Path, metavar="PLAN_JSON")
     sub.add_argument("--event", type=Path, required=True, metavar="EVENT_DIR")
     sub.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
+    _wait_option(sub)
 
     sub = command(
         "init",
@@ -232,6 +250,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _wait_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--wait",
+        type=_wait_seconds,
+        default=WAIT_SECONDS,
+        metavar="S",
+        help=f"seconds to wait while another run writes OUT (default {WAIT_SECONDS:g}; 0: do not wait)",
+    )
+
+
 def _smtp_server(text: str) -> tuple[str, int]:
     from scheduler import send  # noqa: PLC0415
 
@@ -261,21 +289,30 @@ def _plan(args: argparse.Namespace) -> int:
     event = load_event(args.event)
     _note_event_time(event)
     check_target(args.out.resolve())  # before solving: the answer would be the same after
-    try:
-        previous = _previous(args, event)
-    except PlanFileError as error:
-        err.print(f"[red]{escape(str(error))}[/] (hint: choose another --out folder)")
-        return INVALID
-    try:
-        result = _solve_with_progress(event, previous, not args.fresh, args.time_limit)
-    except solve.NoPlan as no_plan:
-        return _print_no_plan(no_plan.explanation)
-    except solve.PlanRefused as refused:
-        err.print("[red]The solver's plan failed the independent check; nothing was written.[/]")
-        for violation in refused.violations:
-            err.print(f"  {violation}", markup=False)
-        return FAILED
-    _write(event, result, args.out)
+    # Locked from before reading the published plan until the next one is published: a run that read version N
+    # must not publish its N+1 over another run's.
+    with writing(args.out, args.wait, _waiting(args.out)) as folder:
+        check_target(folder)  # again: what a killed run left has just been put back
+        try:
+            previous = _previous(args, event)
+        except PlanFileError as error:
+            err.print(f"[red]{escape(str(error))}[/] (hint: choose another --out folder)")
+            return INVALID
+        try:
+            result = _solve_with_progress(event, previous, not args.fresh, args.time_limit)
+        except solve.NoPlan as no_plan:
+            return _print_no_plan(no_plan.explanation)
+        except solve.PlanRefused as refused:
+            err.print("[red]The solver's plan failed the independent check; nothing was written.[/]")
+            for violation in refused.violations:
+                err.print(f"  {violation}", markup=False)
+            return FAILED
+        view = build_view(event, result)
+        since = unchanged_since(to_json(view), folder / "plan.json")
+        if since is not None:
+            out.print(f"Nothing changed since version {since}: {escape(str(args.out))}/ is as it was.")
+            return OK
+        _write(view, folder)
     _summary(event, result, args.out)
     return OK
 
@@ -324,11 +361,17 @@ def generated_at() -> dt.datetime:
     return dt.datetime.now(tz=dt.UTC).replace(microsecond=0)
 
 
-def _write(event: Event, result: Plan, folder: Path) -> None:
-    from scheduler.export.outputs import write_outputs  # noqa: PLC0415
-    from scheduler.views import build_view  # noqa: PLC0415
+def _waiting(folder: Path) -> Callable[[], None]:
+    def say() -> None:
+        err.print(f"Waiting for another run writing {escape(str(folder))}/ ...")
 
-    view = build_view(event, result)
+    return say
+
+
+def _write(view: PlanView, folder: Path) -> None:
+    """Publish every output of the plan into `folder`, showing what is being written; the caller holds its lock."""
+    from scheduler.export.outputs import write_outputs  # noqa: PLC0415
+
     with Bar(SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True) as bar:
         task = bar.add_task("Writing", total=None)
         publish(
@@ -418,18 +461,26 @@ def _explain(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from scheduler.export.outputs import write_outputs  # noqa: PLC0415
-    from scheduler.views import build_view  # noqa: PLC0415
 
     event = load_event(args.event)
     check_target(args.out.resolve())
-    try:
-        saved = read_plan(args.plan)
-        check_plan_matches(args.plan, saved, event)
-    except PlanFileError as error:
-        err.print(f"[red]{escape(str(error))}[/]")
-        return INVALID
-    view = build_view(event, saved)
-    publish(args.out, lambda staging: write_outputs(view, staging))
+    with writing(args.out, args.wait, _waiting(args.out)) as folder:
+        check_target(folder)
+        try:
+            saved = read_plan(args.plan)
+            check_plan_matches(args.plan, saved, event)
+        except PlanFileError as error:
+            err.print(f"[red]{escape(str(error))}[/]")
+            return INVALID
+        view = build_view(event, saved)
+        # The same plan.json, input digest included, means the same outputs: they are there already.
+        current = folder / "plan.json"
+        if current.is_file() and current.read_bytes() == to_json(view).encode("utf-8"):
+            out.print(
+                f"Nothing changed since version {saved.version}: {escape(str(args.out))}/ is as it was."
+            )
+            return OK
+        publish(folder, lambda staging: write_outputs(view, staging))
     out.print(f"[green]Exported[/] plan version {saved.version} to {escape(str(args.out))}/ without solving.")
     return OK
 
@@ -588,6 +639,17 @@ def _note_event_time(event: Event) -> None:
         f"note: {who} no time zone and {'is' if blank == 1 else 'are'} taken to connect at event time "
         f"({escape(event.timezone)}); fill in the timezone of anyone who connects from elsewhere."
     )
+
+
+def _wait_seconds(text: str) -> float:
+    """A --wait: a number of seconds, 0 for not waiting at all."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 <= seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds, e.g. 60 (0: do not wait)")
+    return seconds
 
 
 def _seconds(text: str) -> float:

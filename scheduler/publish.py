@@ -3,6 +3,10 @@
 A run that fails, is interrupted (Ctrl-C) or is killed leaves the previous `out/` exactly as it was; the next run
 cleans up what a killed run left behind. Each published plan is kept in `out/history/v<N>/plan.json`, so a
 re-plan can always be compared with an earlier version; a version number is published once, never replaced.
+
+One run at a time writes `out/`: a run holds the lock `.out.lock` beside it (`out/` itself is swapped, so it cannot
+hold its own lock) from the moment it reads the published plan until it has published the next one. The operating
+system releases the lock of a run that is killed, so a lock is never left behind.
 """
 
 from __future__ import annotations
@@ -11,8 +15,11 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +36,44 @@ REPLAN_HINT = (
 )
 
 
+class Busy(Exception):
+    """Another run kept `out` locked for longer than this one would wait."""
+
+
+def lock_file(out: Path) -> Path:
+    """The lock file of an output folder: `.<name>.lock` beside it."""
+    return out.parent / f".{out.name}.lock"
+
+
+@contextmanager
+def writing(out: Path, wait: float, on_wait: Callable[[], None] | None = None) -> Iterator[Path]:
+    """Hold the lock of `out` (calling `on_wait` first when another run holds it, then waiting up to `wait`
+    seconds), and recover what a killed run left, before anything reads `out`; yield `out` resolved. Busy when
+    the other run keeps the lock longer."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(lock_file(out))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        if wait <= 0:
+            raise Busy(f"another run is writing {out}") from None
+        if on_wait:
+            on_wait()
+        try:
+            lock.acquire(timeout=wait)
+        except Timeout:
+            raise Busy(f"another run is writing {out} and did not finish within {wait:g} seconds") from None
+    try:
+        recover(out)
+        yield out
+    finally:
+        lock.release()
+
+
 def publish(out: Path, write: Callable[[Path], None]) -> None:
-    """Call `write(folder)` on an empty staging folder, keep the history, and swap the folder in as `out`."""
+    """Call `write(folder)` on an empty staging folder, keep the history, and swap the folder in as `out`.
+    Commands call it inside `writing(out)`, so that no other run swaps `out` at the same time."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     recover(out)
@@ -89,6 +132,14 @@ def _keep_history(out: Path, staging: Path) -> None:
             )
         keep = staging / "history" / f"v{version}"
         if (keep / "plan.json").exists() and (keep / "plan.json").read_bytes() != plan.read_bytes():
+            kept = json.loads((keep / "plan.json").read_text(encoding="utf-8"))
+            new = json.loads(plan.read_text(encoding="utf-8"))
+            if {**kept, "input_digest": None} == {**new, "input_digest": None}:
+                raise PublishRefused(
+                    f"{out} holds version {version} made from other input (the event folder changed since): "
+                    "its outputs would change under the same version, and calendars would ignore that (hint: "
+                    "re-plan with scheduler plan to publish the change as a new version)"
+                )
             raise PublishRefused(
                 f"{out} already holds another plan as version {version} (history/v{version}) (hint: {REPLAN_HINT})"
             )

@@ -20,8 +20,10 @@ DEFAULT_EVENT = ROOT / "data" / "gcm2020-unece"
 EPOCH = "1604966400"  # 2020-11-10T00:00:00Z
 
 
-def run(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "COLUMNS": "120"}
+def run(*args: str | Path, cwd: Path = ROOT, epoch: str | None = EPOCH) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"} | {"COLUMNS": "120"}
+    if epoch is not None:
+        env["SOURCE_DATE_EPOCH"] = epoch
     return subprocess.run(
         [sys.executable, "-m", "scheduler", *map(str, args)],
         cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False,
@@ -138,15 +140,64 @@ def test_same_input_gives_byte_identical_files(planned: Path, tmp_path: Path) ->
             assert path.read_bytes() == (again / path.relative_to(planned)).read_bytes(), path
 
 
-def test_plan_again_replans_against_the_published_plan(planned: Path, tmp_path: Path) -> None:
+def files_and_times(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file and folder under `folder` with its bytes and modification time: what "untouched" means."""
+    return {
+        str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else b"", p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def copy_of_event(tmp_path: Path, description: str | None = None) -> Path:
+    """A copy of the default event; with `description`, its first session has that description."""
+    event = tmp_path / "event"
+    shutil.copytree(DEFAULT_EVENT, event)
+    if description is not None:
+        toml = event / "event.toml"
+        text = toml.read_text(encoding="utf-8")
+        first = text.index("[[sessions]]\n") + len("[[sessions]]\n")
+        toml.write_text(
+            text[:first] + f"description = {json.dumps(description)}\n" + text[first:], encoding="utf-8"
+        )
+    return event
+
+
+def test_plan_again_with_unchanged_input_publishes_nothing(planned: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(planned, out, copy_function=shutil.copy2)
+    before = files_and_times(out)
+    done = run("plan", DEFAULT_EVENT, "--out", out, epoch=None)  # generated_at is now: still nothing changed
+    assert done.returncode == 0, done.stderr
+    assert f"Nothing changed since version 1: {out}/ is as it was." in done.stdout
+    assert files_and_times(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".out.lock") == ["out"]
+
+
+def test_a_change_that_only_the_calendars_show_is_published(planned: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     shutil.copytree(planned, out)
-    done = run("plan", DEFAULT_EVENT, "--out", out)
+    event = copy_of_event(tmp_path, description="Interpretation in English, French and Russian.")
+    done = run("plan", event, "--out", out)
     assert done.returncode == 0, done.stderr
     data = json.loads((out / "plan.json").read_text(encoding="utf-8"))
     assert data["version"] == 2
-    assert data["changes"] == []
+    assert data["changes"] == []  # the same people at the same times: only what the calendars say changed
+    calendar = out / "calendar" / "sessions" / f"{data['sessions'][0]['id']}.ics"
+    assert b"Interpretation in English" in calendar.read_bytes().replace(b"\r\n ", b"")
     assert (out / "history" / "v1" / "plan.json").exists() and (out / "history" / "v2" / "plan.json").exists()
+    again = run("plan", event, "--out", out)
+    assert again.returncode == 0, again.stderr
+    assert "Nothing changed since version 2" in again.stdout
+
+
+def test_export_of_the_published_plan_into_its_folder_changes_nothing(planned: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(planned, out, copy_function=shutil.copy2)
+    before = files_and_times(out)
+    done = run("export", out / "plan.json", "--event", DEFAULT_EVENT, "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert f"Nothing changed since version 1: {out}/ is as it was." in done.stdout
+    assert files_and_times(out) == before
 
 
 def test_export_recreates_outputs_without_solving(planned: Path, tmp_path: Path) -> None:

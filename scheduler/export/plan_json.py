@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import json
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from scheduler import __version__
 from scheduler.domain import (
     Assignment,
     Cancellation,
@@ -23,6 +27,11 @@ from scheduler.load.limits import PLAN_JSON, FileRefused, read_limited
 from scheduler.views import PlanView
 
 FORMAT = 1  # raised when the file's layout changes incompatibly
+# What describes the run that made a plan rather than the plan itself: set aside when a re-plan is compared with
+# the published plan. `changes` are versus the version before, so a re-plan that changes nothing lists none.
+RUN_KEYS = frozenset(
+    {"version", "generated_at", "status", "objective", "bound", "seconds", "costs", "weights", "changes"}
+)
 
 
 def to_json(view: PlanView) -> str:
@@ -34,6 +43,7 @@ def to_json(view: PlanView) -> str:
         "event": plan.event,
         "version": plan.version,
         "generated_at": _iso(plan.generated_at),
+        "input_digest": input_digest(view.event),
         "status": solver.status,
         "objective": solver.objective,
         "bound": solver.bound,
@@ -108,6 +118,49 @@ def to_json(view: PlanView) -> str:
 
 def _iso(when: dt.datetime) -> str:
     return when.isoformat(timespec="seconds")
+
+
+def input_digest(event: Event) -> str:
+    """A digest of the event as loaded (every key, row and column, in order) and of the scheduler release that
+    writes the outputs: two plans with the same plan content and the same digest have the same outputs."""
+    text = json.dumps([__version__, _canonical(event)], ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _canonical(value: object) -> object:
+    """`value` as JSON-ready data that is the same on every run (no object addresses, no set order)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if value is None or isinstance(value, str | int | float):
+        return value
+    if isinstance(value, dt.date | dt.time):  # a datetime is a date
+        return value.isoformat()
+    if isinstance(value, dict):
+        return [[_canonical(k), _canonical(v)] for k, v in value.items()]
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted(json.dumps(_canonical(v), sort_keys=True) for v in value)
+    return repr(value)
+
+
+def unchanged_since(text: str, published: Path) -> int | None:
+    """The version of the plan published in `published` (a plan.json) when the re-plan `text` (its plan.json)
+    holds the same plan made from the same input, whatever the version, time and solver report; else None (also
+    when there is no published plan, or it cannot be read)."""
+    try:
+        old = json.loads(published.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    new = json.loads(text)
+    if not isinstance(old, dict) or not isinstance(old.get("version"), int):
+        return None
+    same = {k: v for k, v in old.items() if k not in RUN_KEYS} == {
+        k: v for k, v in new.items() if k not in RUN_KEYS
+    }
+    return old["version"] if same else None
 
 
 class PlanFileError(ValueError):
