@@ -15,7 +15,7 @@ import pytz
 
 from scheduler.domain import LEVELS, Break, Category, Day, Rules, Segments, Session, SessionKind
 from scheduler.load.encoding import decode
-from scheduler.load.limits import EVENT_TOML, read_limited
+from scheduler.load.limits import EVENT_TOML, FileRefused, read_limited
 from scheduler.load.objectives import KnownObjectives
 from scheduler.load.problems import BadValue, Problem, control_character, did_you_mean, shown
 from scheduler.load.timeparse import parse_date, parse_time
@@ -365,6 +365,8 @@ def read_event_toml(path: Path, objectives: KnownObjectives) -> tuple[EventSpec,
         text, complaint, line = decode(read_limited(path, EVENT_TOML))
     except FileNotFoundError:
         return unread, [Problem(file, "file not found", f"create it: see docs/input.md; {UNCHECKED}")]
+    except FileRefused as refused:
+        return unread, [Problem(file, refused.message, refused.hint)]
     except OSError as error:
         return unread, [Problem(file, f"cannot be read ({shown(error.strerror)})", UNCHECKED)]
     # A legacy encoding is reported, and the file is still read so that its other problems are found too.
