@@ -19,6 +19,15 @@ $(VENV)/.installed-dev: $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
+$(VENV)/.installed-notebook: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[notebook]'
+	touch $(VENV)/.installed $@
+
+.PHONY: notebook
+# Installs JupyterLab into .venv and opens the organiser walkthrough in the browser.
+notebook: $(VENV)/.installed-notebook
+	$(BIN)/jupyter lab notebooks/organiser_walkthrough.ipynb
+
 run: $(VENV)/.installed
 	$(BIN)/scheduler plan $(EVENT) --out $(OUT)
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import tomllib
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "organiser_walkthrough.ipynb"
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = ROOT / "notebooks" / "organiser_walkthrough.ipynb"
 
 
 def test_walkthrough_runs_top_to_bottom() -> None:
@@ -20,3 +23,15 @@ def test_walkthrough_runs_top_to_bottom() -> None:
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs), "the pictures are shown"
+
+
+def test_make_notebook_installs_a_kernel_and_opens_the_walkthrough() -> None:
+    """`make run` installs only what planning needs; `make notebook` adds what opening the walkthrough needs."""
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    names = {requirement.split(">")[0] for requirement in extra["notebook"]}
+    assert {"jupyterlab", "ipykernel"} <= names
+    steps = subprocess.run(
+        ["make", "-n", "-B", "notebook"], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.splitlines()
+    assert ".venv/bin/pip install --quiet -e '.[notebook]'" in steps
+    assert steps[-1] == ".venv/bin/jupyter lab notebooks/organiser_walkthrough.ipynb"

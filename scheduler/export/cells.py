@@ -247,15 +247,16 @@ class Sheet:
             self.ws.set_row(row - 1, self.heights[row])
         self._texts.clear()
 
-    def estimated_pages(self) -> float:
-        """About how many pages tall the sheet prints when fitted one page wide on A4 landscape (a column is
-        7 pixels per unit of width plus 5, at 96 pixels per inch)."""
+    def one_page_scale(self) -> float:
+        """The print scale (1 = full size) at which the whole sheet fits on one A4 landscape page: the rows
+        at their fitted heights, a column 7 pixels per unit of width plus 5, at 96 pixels per inch. The row
+        heights are generous, so a program prints at this scale or a little larger."""
         self.fit_row_heights()
         width = sum(self.width(c) * 7 + 5 for c in range(1, self.max_column + 1)) * 72 / 96
         height = sum(self.heights.values())
         page_width = A4_LANDSCAPE[0] - 72 * (MARGINS["left"] + MARGINS["right"])
         page_height = A4_LANDSCAPE[1] - 72 * (MARGINS["top"] + MARGINS["bottom"])
-        return height * min(1.0, page_width / width) / page_height
+        return min(1.0, page_width / width, page_height / height)
 
     def print_setup(self, title_row: int, *, header: str = "", right: str = "", pages_tall: int = 0) -> None:
         """A4 landscape, one page wide (and at most `pages_tall` pages tall unless 0), the row `title_row`

@@ -15,7 +15,8 @@ mpl.use("Agg")  # files only, never a window
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
-from matplotlib.patches import Rectangle
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
 
 from scheduler.timeline import person_tz
 from scheduler.views import PlanView, SessionView
@@ -29,7 +30,16 @@ KIND_COLOURS = {
 }
 # Local hour -> shade: night is dark, working hours are light, early morning and evening in between.
 NIGHT, EDGE, DAY = "#26324a", "#9fb3c8", "#f4f1de"
+BREAK, OUTLINE, HATCH = "#d9d9d9", "#a6a6a6", "//"
+# What each shading means, in the agenda's legend: (label, colour, hatch).
+SHADES = (
+    ("local working hours, 08:00-18:00", DAY, ""),
+    ("local early morning 07:00-08:00 or evening 18:00-22:00", EDGE, ""),
+    ("local night, 22:00-07:00", NIGHT, ""),
+    ("break", BREAK, HATCH),
+)
 METADATA = {"Software": None}  # no library version in the file: same plan, same picture
+DPI = 110
 # A picture of a long event would be metres long, unreadable on screen or on its page of agenda.xlsx, and slow to
 # draw: the timeline shows the first days and the coverage the first sessions, and each says so (the workbook's
 # sheets list everything).
@@ -50,16 +60,24 @@ def _minutes(when: dt.datetime) -> float:
 
 
 def agenda_picture(view: PlanView, path: Path) -> None:
+    """`agenda_figure` as a PNG at `path`."""
+    figure = agenda_figure(view)
+    figure.savefig(path, dpi=DPI, metadata=METADATA)
+    plt.close(figure)
+
+
+def agenda_figure(view: PlanView) -> Figure:
     """One panel per day: the sessions and breaks in event time, and under them one band per time zone that
-    assigned people connect from, shaded by their local hour (night dark, working day light)."""
+    assigned people connect from, shaded by their local hour (night dark, working day light), with a legend of
+    the shadings. The layout makes room for the longest row label and the legend."""
     event = view.event
     every_day = sorted({d.date for d in event.days})
     days = every_day[:MAX_DAYS]
     bands_by_day = {day: _bands(view, day) for day in days}
     rows = [1 + len(bands_by_day[d]) for d in days]
     figure, axes = plt.subplots(
-        len(days), 1, figsize=(12, 1.2 + 0.45 * sum(rows) + 0.6 * len(days)), squeeze=False,
-        gridspec_kw={"height_ratios": rows},
+        len(days), 1, figsize=(12, 1.5 + 0.45 * sum(rows) + 0.6 * len(days)), squeeze=False,
+        gridspec_kw={"height_ratios": rows}, layout="constrained", dpi=DPI,
     )  # fmt: skip
     for axis, day in zip(axes[:, 0], days, strict=True):
         _day_panel(view, axis, day, bands_by_day[day])
@@ -67,9 +85,10 @@ def agenda_picture(view: PlanView, path: Path) -> None:
     if len(days) < len(every_day):
         title += f"\nThe first {len(days)} of {len(every_day)} days; the Programme sheet of agenda.xlsx has them all"
     figure.suptitle(title, fontsize=9)
-    figure.tight_layout(rect=(0, 0, 1, 0.97))
-    figure.savefig(path, dpi=110, metadata=METADATA)
-    plt.close(figure)
+    # Outlined: the working-hours shade is nearly as light as the page.
+    shades = [Patch(facecolor=c, edgecolor=OUTLINE, hatch=h or None, label=label) for label, c, h in SHADES]
+    figure.legend(handles=shades, loc="outside lower center", ncols=len(shades), fontsize=7, frameon=False)
+    return figure
 
 
 def _bands(view: PlanView, day: dt.date) -> list[tuple[str, str, int]]:
@@ -115,9 +134,7 @@ def _day_panel(view: PlanView, axis: Axes, day: dt.date, bands: list[tuple[str, 
         if pause.date == day:
             left = pause.start.hour * 60 + pause.start.minute
             width = pause.end.hour * 60 + pause.end.minute - left
-            axis.add_patch(
-                Rectangle((left, 0.1), width, 0.8, facecolor="#d9d9d9", hatch="//", edgecolor="#a6a6a6")
-            )
+            axis.add_patch(Rectangle((left, 0.1), width, 0.8, facecolor=BREAK, hatch=HATCH, edgecolor=OUTLINE))
     hours = range(first, last, 60)
     for row, (zone, _, _) in enumerate(bands, start=1):
         tz = pytz.timezone(zone)
@@ -149,7 +166,7 @@ def coverage_picture(view: PlanView, path: Path) -> None:
         figure, axis = plt.subplots(figsize=(6, 1.5))
         axis.axis("off")
         axis.text(0.5, 0.5, "No session of this event has objectives.", ha="center", va="center")
-        figure.savefig(path, dpi=110, metadata=METADATA)
+        figure.savefig(path, dpi=DPI, metadata=METADATA)
         plt.close(figure)
         return
     counts = [[len(view.coverage(s.id, n)) for s in sessions] for n in numbers]
@@ -181,5 +198,5 @@ def coverage_picture(view: PlanView, path: Path) -> None:
         )
     axis.set_title(title, fontsize=8)
     figure.tight_layout()
-    figure.savefig(path, dpi=110, metadata=METADATA)
+    figure.savefig(path, dpi=DPI, metadata=METADATA)
     plt.close(figure)

@@ -1,8 +1,9 @@
 """`run-of-show.xlsx`: one printable sheet per session for its moderator.
 
 Each sheet: the session's facts (date, event time, tech check, moderators, objectives, languages, speakers' link),
-then the running order with a status drop-down. Printed on A4 landscape, one page wide and at most two pages
-tall (one when a little shrinking avoids a second page), the running order's header repeated on every page.
+then the running order with a status drop-down. Printed on A4 landscape: on one page when the whole sheet fits
+at a readable scale, otherwise one page wide and as many tall as the rows need, the running order's header
+repeated on every page.
 """
 
 from __future__ import annotations
@@ -31,12 +32,15 @@ HEADER = (
     "cue",
     "status",
 )
-WIDTHS = (4, 6.5, 6.5, 5, 12, 20, 34, 15, 10.5, 9, 15, 24, 9)
+# Function and organisation together run to 130 characters ("Ambassador, Permanent Observer, Permanent Observer
+# Mission of ... to the United Nations Office at Geneva"): a wide column keeps such rows at two or three lines, so
+# that a round table of 17 items fits on one page at MIN_SCALE.
+WIDTHS = (4, 6.5, 6.5, 5, 12, 18, 60, 18, 10, 9, 16, 27, 8)
 LABEL_COLUMNS = 4  # the facts' labels span "#" to "min", their values the rest of the width
 STATUSES = ("ready", "on air", "done", "skipped")
-PAGES_TALL = 2
-# A sheet a little taller than one page is printed up to this much smaller to fit on one.
-ONE_PAGE_SHRINK = 1.2
+# A sheet is printed on one page when that takes no more shrinking than this (11-point text printed at 7.7
+# points); a longer session is printed one page wide, its pages as many as the rows need.
+MIN_SCALE = 0.7
 TITLE_FONT: Style = {"bold": True, "font_size": 14}
 CATEGORY_LABELS = {
     Category.MEMBER_STATE: "Member State",
@@ -109,7 +113,7 @@ def _sheet(view: PlanView, session: SessionView, sheet: Sheet) -> None:
             "error_message": "Choose ready, on air, done or skipped.",
         },
     )
-    tall = 1 if sheet.estimated_pages() <= ONE_PAGE_SHRINK else PAGES_TALL
+    tall = 1 if sheet.one_page_scale() >= MIN_SCALE else 0
     right = f"{session.id}, {session.start:%d %b %Y}"
     sheet.print_setup(first, header=view.event.title, right=right, pages_tall=tall)
 

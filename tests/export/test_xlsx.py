@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import shutil
+import subprocess
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -24,7 +26,7 @@ from scheduler import solve
 from scheduler.domain import Category, Event, Plan, Segments, Window
 from scheduler.export.agenda_xlsx import NOT_COVERED, write_agenda
 from scheduler.export.cells import clean
-from scheduler.export.run_of_show import HEADER, STATUSES, write_run_of_show
+from scheduler.export.run_of_show import HEADER, MIN_SCALE, STATUSES, write_run_of_show
 from scheduler.load import load_event
 from scheduler.rulebook import SOFT
 from scheduler.views import PlanView, build_view
@@ -207,6 +209,17 @@ def assert_rows_tall_enough(ws: Worksheet) -> None:
             assert height >= lines * 12 * size / 11, f"{ws.title}!{cell.coordinate}: {height} < {lines} lines"
 
 
+def one_page_scale(ws: Worksheet) -> float:
+    """The scale at which the sheet fits on one A4 landscape page, from the file's own column widths (a stored
+    width is in units of 7 pixels), row heights and margins."""
+    width = sum(column_width(ws, c) * 7 for c in range(1, ws.max_column + 1)) * 72 / 96
+    height = sum(ws.row_dimensions[r].height or 15 for r in range(1, ws.max_row + 1))
+    margins = ws.page_margins
+    page_width = 297 / 25.4 * 72 - 72 * (margins.left + margins.right)
+    page_height = 210 / 25.4 * 72 - 72 * (margins.top + margins.bottom)
+    return min(1.0, page_width / width, page_height / height)
+
+
 def assert_prints_landscape_one_page_wide(ws: Worksheet, title_row: int) -> None:
     setup = ws.page_setup
     assert setup.orientation == "landscape"
@@ -326,10 +339,12 @@ def test_run_of_show_status_column_has_a_drop_down(books: Path) -> None:
     assert str(status.sqref) == f"M{top + 1}:M{ws.max_row}"
 
 
-def test_run_of_show_prints_on_a4_landscape_one_page_wide_at_most_two_tall(books: Path) -> None:
+def test_run_of_show_prints_on_a4_landscape_one_page_wide(books: Path) -> None:
     book = load_workbook(books / "run-of-show.xlsx")
-    # S1 holds a 500-character name: two pages; S2 is short: one.
-    assert [page_fit(ws.page_setup.fitToHeight) for ws in book.worksheets] == [2, 1]
+    # S1 holds a 500-character name: too tall for one readable page, so as many pages as it needs (0); S2 is
+    # short: one.
+    assert [page_fit(ws.page_setup.fitToHeight) for ws in book.worksheets] == [0, 1]
+    assert one_page_scale(book["S1"]) < MIN_SCALE <= one_page_scale(book["S2"])
     for ws in book.worksheets:
         top = header_row(ws, "#")
         assert_prints_landscape_one_page_wide(ws, top)
@@ -592,6 +607,34 @@ def test_default_event_run_of_show(default_books: tuple[PlanView, Path]) -> None
         assert_prints_landscape_one_page_wide(ws, top)
         assert_rows_tall_enough(ws)
     assert_no_formulas(folder / "run-of-show.xlsx")
+
+
+def test_default_event_run_of_show_fits_each_session_on_one_readable_page(
+    default_books: tuple[PlanView, Path],
+) -> None:
+    _, folder = default_books
+    book = load_workbook(folder / "run-of-show.xlsx")
+    for ws in book.worksheets:
+        assert page_fit(ws.page_setup.fitToHeight) == 1, ws.title
+        assert one_page_scale(ws) >= MIN_SCALE, ws.title
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_default_event_run_of_show_prints_one_page_per_session(
+    default_books: tuple[PlanView, Path], tmp_path: Path
+) -> None:
+    """LibreOffice prints the workbook as it is laid out: each sheet prints at least one page, so as many
+    pages as sessions means one page each."""
+    result, folder = default_books
+    profile = (tmp_path / "profile").as_uri()  # its own profile: another soffice may be running
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(folder / "run-of-show.xlsx")],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    pdf = (tmp_path / "run-of-show.pdf").read_bytes()
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == len(result.sessions)
 
 
 def test_default_event_agenda(default_books: tuple[PlanView, Path]) -> None:
