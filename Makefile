@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 EVENT ?= data/gcm2020-unece
 OUT ?= out
 
-.PHONY: run test lint bench bench-quick clean
+.PHONY: run test lint system-packages bench bench-quick clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,18 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check scheduler tests data $(wildcard benchmarks)
 	$(BIN)/mypy scheduler
 
-test: lint
+# Programs the tests run from Debian's packages: LibreOffice prints the run-of-show to count its pages.
+# Installed when missing (as root, as on CI); otherwise the command to run is printed and make stops.
+SYSTEM_PACKAGES := libreoffice-calc-nogui fonts-dejavu-core
+system-packages:
+	@command -v soffice >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \
+	  else \
+	    echo "The tests need LibreOffice: run  sudo apt-get install $(SYSTEM_PACKAGES)" >&2; exit 1; \
+	  fi; }
+
+test: lint system-packages
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed-dev

@@ -620,13 +620,13 @@ def test_default_event_run_of_show_fits_each_session_on_one_readable_page(
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_default_event_run_of_show_prints_one_page_per_session(
     default_books: tuple[PlanView, Path], tmp_path: Path
 ) -> None:
     """LibreOffice prints the workbook as it is laid out: each sheet prints at least one page, so as many
     pages as sessions means one page each."""
     result, folder = default_books
+    assert shutil.which("soffice"), "LibreOffice is needed: `make test` installs it (make system-packages)"
     profile = (tmp_path / "profile").as_uri()  # its own profile: another soffice may be running
     subprocess.run(
         ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
