@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tomllib
 from pathlib import Path
@@ -30,8 +31,11 @@ def test_make_notebook_installs_a_kernel_and_opens_the_walkthrough() -> None:
     extra = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
     names = {requirement.split(">")[0] for requirement in extra["notebook"]}
     assert {"jupyterlab", "ipykernel"} <= names
+    # Run as its own make, not as a sub-make of `make test`, which would add "Entering directory" lines.
+    alone = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
     steps = subprocess.run(
-        ["make", "-n", "-B", "notebook"], cwd=ROOT, check=True, capture_output=True, text=True
+        ["make", "--no-print-directory", "-n", "-B", "notebook"], cwd=ROOT, env=alone, check=True,
+        capture_output=True, text=True,
     ).stdout.splitlines()
     assert ".venv/bin/pip install --quiet -e '.[notebook]'" in steps
     assert steps[-1] == ".venv/bin/jupyter lab notebooks/organiser_walkthrough.ipynb"

@@ -67,11 +67,11 @@ def _facts(view: PlanView, session: SessionView) -> list[tuple[str, str]]:
         f"{o} {event.objective_titles.get(o, '')}".strip() for o in session.session.objectives
     )
     rows = [
-        ("Date", f"{session.start:%A %d %B %Y}"),
+        # Date and time on one line: a row saved is what lets a full round table fit on one page.
         (
-            "Time",
-            f"{session.start:%H:%M}-{session.end:%H:%M} {session.start:%Z} ({event.timezone}),"
-            f" {session.session.minutes} minutes",
+            "When",
+            f"{session.start:%A %d %B %Y}, {session.start:%H:%M}-{session.end:%H:%M} {session.start:%Z}"
+            f" ({event.timezone}), {session.session.minutes} minutes",
         ),
         (
             "Tech check",

@@ -36,8 +36,8 @@ def test_agenda_every_label_lies_inside_the_picture(figure: Figure) -> None:
     page = figure.bbox
     texts = [t for t in figure.findobj(Text) if t.get_visible() and t.get_text()]
     labels = {t.get_text() for axis in figure.axes for t in axis.get_yticklabels()}
-    # The longest row label of the default event, cut at the left edge before.
-    assert "UTC+1: Zurich, Brussels, Copenhagen, ... (21)" in labels
+    # The longest row labels, which list a zone's cities, were cut at the left edge before.
+    assert any(", ... (" in label for label in labels)
     for text in texts:
         box = text.get_window_extent(renderer)
         assert page.x0 <= box.x0 and box.x1 <= page.x1, text.get_text()

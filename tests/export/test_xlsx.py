@@ -265,8 +265,7 @@ def test_run_of_show_header_block_gives_the_sessions_facts(books: Path) -> None:
     ws = load_workbook(books / "run-of-show.xlsx")["S1"]
     assert ws["A1"].value == "Session S1"
     facts = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=5).value for r in range(2, 12)}
-    assert facts["Date"] == f"{DAY:%A %d %B %Y}"
-    assert facts["Time"] == "10:00-11:00 CET (Europe/Zurich), 60 minutes"
+    assert facts["When"] == f"{DAY:%A %d %B %Y}, 10:00-11:00 CET (Europe/Zurich), 60 minutes"
     assert facts["Tech check"] == "09:30 CET: speakers and moderators join 30 minutes early"
     assert facts["Moderators"] == f"{INJECTIONS['M1']} (@chair, +1-555 Org)"
     assert facts["Objectives"] == "1 Data; 2 Drivers"
