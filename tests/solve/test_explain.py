@@ -51,9 +51,12 @@ def test_too_many_moderators_names_who_asked_and_why_not(default: Event) -> None
     assert [c.rules for c in explanation.conflicts] == [("session_roles:RT4:moderator",)]
     message = explanation.conflicts[0].message
     assert message == (
-        "session_roles: RT4 needs 9 moderator(s), but only 4 of the 5 applicant(s) who asked are eligible and "
-        "available at any time it can take place: NY1 Person NY1: not available at any time the session can take "
-        "place."
+        "session_roles: RT4 needs 9 moderator(s), but only 4 of the 5 applicant(s) who asked may take it at any "
+        "time it can take place: availability: NY1 Person NY1 is available 08:00-12:00 in America/New_York, and RT4 "
+        "can take place at the nearest 07:45-09:30 in America/New_York."
+    )
+    assert "or ask NY1 Person NY1 to widen their window to 07:45-12:00 (America/New_York time)" in (
+        explanation.conflicts[0].relaxations
     )
 
 
