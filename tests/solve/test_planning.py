@@ -1,5 +1,6 @@
-"""Each rule on a tiny event: once where the planner must honour it, once where it makes planning impossible
-(hard rules) or where it decides between two otherwise equal plans (soft rules)."""
+"""Each rule in a whole plan on a tiny event: once where the planner must honour it (with the waiting list's
+reason), once where it makes planning impossible and the explanation names it (hard rules), or where it decides
+between two otherwise equal plans (soft rules). The rules' unit tests on a bare model are in test_rules.py."""
 
 from __future__ import annotations
 
@@ -20,10 +21,14 @@ def plan_of(ev: Event) -> Plan:
     return result
 
 
-def conflict_keys(ev: Event) -> list[str]:
+def no_plan(ev: Event) -> solve.Explanation:
     with pytest.raises(solve.NoPlan) as raised:
         solve.plan(ev, generated_at=GENERATED, time_limit=20)
-    return [key for conflict in raised.value.explanation.conflicts for key in conflict.rules]
+    return raised.value.explanation
+
+
+def conflict_keys(ev: Event) -> list[str]:
+    return [key for conflict in no_plan(ev).conflicts for key in conflict.rules]
 
 
 def held(result: Plan) -> set[tuple[str, str, str]]:
@@ -81,7 +86,12 @@ def test_interest_only_holds_and_fixed_always_holds() -> None:
 def test_interest_only_violated_when_nobody_asked_to_moderate() -> None:
     # Speakers are never drafted as moderators: they did not ask for it.
     ev = event([session()], [person("P1"), person("P2")])
-    assert conflict_keys(ev) == ["session_roles:S1:moderator"]
+    (conflict,) = no_plan(ev).conflicts
+    assert conflict.rules == ("session_roles:S1:moderator",)
+    assert (
+        "nobody asked to be moderator there (interest_only: a person takes only a role they asked for)"
+        in (conflict.message)
+    )
 
 
 # --- eligibility -------------------------------------------------------------------------------------------
@@ -116,7 +126,13 @@ def test_eligibility_violated() -> None:
         [session(eligible=(Category.STAKEHOLDER,))],
         [person("M1", "S1:moderator", category=Category.IGO), person("P1")],
     )
-    assert conflict_keys(ev) == ["session_roles:S1:moderator"]
+    (conflict,) = no_plan(ev).conflicts
+    assert conflict.rules == ("session_roles:S1:moderator", "eligibility:S1:moderator")
+    assert (
+        "eligibility: M1 Person M1: category igo is not eligible for S1 (only stakeholder)"
+        in conflict.message
+    )
+    assert "or allow igo in the eligible of S1" in conflict.relaxations
 
 
 # --- one_role ----------------------------------------------------------------------------------------------
@@ -212,6 +228,7 @@ def test_availability_window_crossing_midnight() -> None:
 
 
 def test_availability_violated() -> None:
+    # 10:00-11:00 in Geneva is 18:00-19:00 in Tokyo: the only moderator has left by then.
     ev = event(
         [session()],
         [
@@ -219,7 +236,35 @@ def test_availability_violated() -> None:
             person("P1"),
         ],
     )
-    assert conflict_keys(ev) == ["session_roles:S1:moderator"]
+    (conflict,) = no_plan(ev).conflicts
+    assert conflict.rules == ("session_roles:S1:moderator", "availability:S1:moderator")
+    assert (
+        "availability: M1 Person M1 is available 08:00-17:00 in Asia/Tokyo, and S1 is 18:00-19:00 in Asia/Tokyo"
+        in conflict.message
+    )
+    assert (
+        "or ask M1 Person M1 to widen their window to 08:00-19:00 (Asia/Tokyo time)" in conflict.relaxations
+    )
+
+
+def test_availability_violated_by_two_people() -> None:
+    # Two moderators needed, both out of their windows: one instance of availability (S1's moderators) names
+    # both, each with the window that would let them in.
+    ev = event(
+        [session(moderators=2)],
+        [
+            person("M1", "S1:moderator", timezone="Asia/Tokyo", available=parse_windows("08:00-17:00")),
+            person("M2", "S1:moderator", timezone="America/New_York", available=parse_windows("08:00-12:00")),
+            person("P1"),
+        ],
+    )
+    (conflict,) = no_plan(ev).conflicts
+    assert conflict.rules == ("session_roles:S1:moderator", "availability:S1:moderator")
+    assert "availability: M1 Person M1 is available 08:00-17:00 in Asia/Tokyo" in conflict.message
+    assert "availability: M2 Person M2 is available 08:00-12:00 in America/New_York" in conflict.message
+    assert "or ask M2 Person M2 to widen their window to 04:00-12:00 (America/New_York time)" in (
+        conflict.relaxations
+    )
 
 
 # --- objective_coverage ------------------------------------------------------------------------------------
@@ -364,7 +409,13 @@ def test_withdrawn_holds() -> None:
 
 def test_withdrawn_violated() -> None:
     ev = event([session()], [person("M1", "S1:moderator", withdrawn=True), person("P1")])
-    assert conflict_keys(ev) == ["session_roles:S1:moderator"]
+    (conflict,) = no_plan(ev).conflicts
+    assert conflict.rules == ("session_roles:S1:moderator", "withdrawn:S1:moderator")
+    assert "withdrawn: M1 Person M1 has withdrawn" in conflict.message
+    assert (
+        "or ask M1 Person M1 whether they take part after all (mark them active again)"
+        in conflict.relaxations
+    )
 
 
 # --- soft rules: each decides between two plans that every hard rule allows ----------------------------------
@@ -499,11 +550,3 @@ def test_soft_costs_match_the_validators_recount() -> None:
     assert result.solver.objective == sum(
         result.solver.costs[r] * result.solver.weights[r] for r in result.solver.costs
     )
-
-
-def test_rules_are_named_alike_everywhere() -> None:
-    from scheduler.rulebook import HARD, SOFT
-    from scheduler.solve.rules import HARD_RULES, SOFT_RULES
-
-    assert set(HARD_RULES) | {"eligibility", "withdrawn"} == set(HARD)
-    assert set(SOFT_RULES) | {"stability"} == set(SOFT)
