@@ -56,7 +56,7 @@ class Variables:
     previous: Plan | None = None  # the published plan, when re-planning
     by_session_role: dict[tuple[str, Role], list[Key]] = field(default_factory=lambda: defaultdict(list))
     by_person: dict[str, list[Key]] = field(default_factory=lambda: defaultdict(list))
-    left_out: dict[str, cp_model.LinearExprT] = field(default_factory=dict)  # see rules.left_out.left_out
+    left_out: dict[str, cp_model.LinearExprT] = field(default_factory=dict)  # see rules/left_out.py
     _slots_by_signature: dict[tuple[str, tuple[Window, ...], str], list[int]] = field(default_factory=dict)
     _local_times: dict[tuple[str, int], dt.datetime] = field(default_factory=dict)
     _local_lists: dict[tuple[str, str], list[dt.datetime]] = field(default_factory=dict)
