@@ -46,7 +46,11 @@ def test_the_sample_export_imports_and_validates(event: Path) -> None:
     assert len(people) == 180 + 10  # 12 rows: 11 people, one of them (P002) already in the sheet
     amira = people["amira.haddad@example.org"]  # registered twice, the second time in capitals
     assert amira.id == "P181" and amira.email == "amira.haddad@example.org"  # as first written
-    assert [f"{i.session}:{i.role}" for i in amira.interests] == ["RT2:speaker", "RT4:speaker", "RT2:moderator"]
+    assert [f"{i.session}:{i.role}" for i in amira.interests] == [
+        "RT2:speaker",
+        "RT4:speaker",
+        "RT2:moderator",
+    ]
     assert amira.function == "Network Coordinator"  # the later answer wins
     assert amira.objectives == (4, 10, 11, 21)
     assert (amira.category, amira.stakeholder_group, amira.gender, amira.languages) == (
@@ -72,7 +76,9 @@ def test_reimport_keeps_every_id_and_a_new_person_gets_exactly_one(event: Path) 
     assert {e: i for e, i in second.items() if e not in first} == {"nadia.rahimi@example.org": "P191"}
 
 
-def test_import_into_a_new_event_numbers_from_p001_and_reads_an_xlsx_export(event: Path, tmp_path: Path) -> None:
+def test_import_into_a_new_event_numbers_from_p001_and_reads_an_xlsx_export(
+    event: Path, tmp_path: Path
+) -> None:
     (event / "applicants.xlsx").unlink()
     book = openpyxl.Workbook()
     sheet = book.active
@@ -144,12 +150,20 @@ def test_planted_mistakes_are_each_reported_with_row_header_and_hint(event: Path
         'planted.csv, row 9, column "Email address": missing e-mail',
     ):
         assert expected in done.stderr, (expected, done.stderr)
-    assert 'answer "Round table 5 – speaker" is not in [values.interests] of registration-mapping.toml (did you mean "Round table 4 – speaker"?)' in done.stderr
+    assert (
+        'answer "Round table 5 – speaker" is not in [values.interests] of registration-mapping.toml (did you mean "Round table 4 – speaker"?)'
+        in done.stderr
+    )
     # Found once the people are read, by the same checks as `scheduler validate`, and traced to the export.
-    clean = planted(tmp_path, {(6, "Country"): "Spian", (8, "Time zone you will connect from"): "Asia/Almatty"})
+    clean = planted(
+        tmp_path, {(6, "Country"): "Spian", (8, "Time zone you will connect from"): "Asia/Almatty"}
+    )
     done = run("import", clean, event, "--mapping", MAPPING)
     assert done.returncode == 2
-    assert 'planted.csv, row 6, column "Country": "Spian" is not in member_states.csv (did you mean "Spain"?)' in done.stderr
+    assert (
+        'planted.csv, row 6, column "Country": "Spian" is not in member_states.csv (did you mean "Spain"?)'
+        in done.stderr
+    )
     assert 'planted.csv, row 8, column "Time zone you will connect from"' in done.stderr
     assert "Asia/Almaty" in done.stderr
     assert (event / "applicants.xlsx").read_bytes() == before
@@ -166,8 +180,15 @@ def test_mapping_mistakes_name_the_key_and_line(event: Path, tmp_path: Path) -> 
     assert done.returncode == 2
     lines = text.splitlines()
     line = 1 + lines.index('email = "E-mail adress"')
-    assert f'mapping.toml:{line}, key columns.email: the export has no column "E-mail adress" (did you mean "Email address"?)' in done.stderr
-    assert f'mapping.toml:{1 + lines.index(chr(99) + "ountyr = " + chr(34) + "Country" + chr(34))}, key columns.countyr: unknown column of ours "countyr" (did you mean "country"?)' in done.stderr
+    typo = 1 + lines.index('countyr = "Country"')
+    assert (
+        f'mapping.toml:{line}, key columns.email: the export has no column "E-mail adress" (did you mean "Email address"?)'
+        in done.stderr
+    )
+    assert (
+        f'mapping.toml:{typo}, key columns.countyr: unknown column of ours "countyr" (did you mean "country"?)'
+        in done.stderr
+    )
     assert 'key values.category.UN entity: unknown category "un" (did you mean "un_system"?)' in done.stderr
 
 
