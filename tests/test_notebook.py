@@ -28,9 +28,10 @@ def test_walkthrough_runs_top_to_bottom() -> None:
 
 def test_make_notebook_installs_a_kernel_and_opens_the_walkthrough() -> None:
     """`make run` installs only what planning needs; `make notebook` adds what opening the walkthrough needs."""
-    extra = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
-    names = {requirement.split(">")[0] for requirement in extra["notebook"]}
-    assert {"jupyterlab", "ipykernel"} <= names
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = {requirement.split(">")[0] for requirement in project["optional-dependencies"]["notebook"]}
+    assert {"jupyterlab", "ipykernel", "pandas"} <= names
+    assert "pandas" not in {requirement.split(">")[0] for requirement in project["dependencies"]}
     # Run as its own make, not as a sub-make of `make test`, which would add "Entering directory" lines.
     alone = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
     steps = subprocess.run(
