@@ -8,12 +8,14 @@ import tomllib
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "organiser_walkthrough.ipynb"
 
 
+@pytest.mark.slow
 def test_walkthrough_runs_top_to_bottom() -> None:
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"), (
