@@ -2,10 +2,10 @@
 `scheduler/solve/variables.py` and `scheduler/solve/rules.py`, rule by rule and term by term, so that both solvers
 work on one model.
 
-Mirrored: one binary per possible (person, session, role) (`interest_only`, `eligibility`, `withdrawn` and
-impossible availability hold by absence); one binary per start a session can use (the same presolve by hand:
-starts overlapping a session with one possible start, or breaking an `after`, are left out); one "window"
-variable per (session, set of starts) that a wish implies; `left_out = 1 - sum(x)` under one role per person.
+Mirrored: one binary per possible (person, session, role) and one per start a session can use, exactly those of
+the planner's variable container (`Variables`, built with its presolve: starts overlapping a session with one
+possible start, or breaking an `after`, are left out; `interest_only`, `eligibility`, `withdrawn` and impossible
+availability hold by absence); one "window" variable per (session, set of starts) that a wish implies; `left_out = 1 - sum(x)` under one role per person.
 Where CP-SAT has a global constraint the MILP has only its linear form: `no_overlap` is the clique row per start
 minute that the CP-SAT model also carries (beside its interval constraint), and a session's start minute is the
 linear expression of its start binaries. Auxiliary variables that are integral at every optimum once the
@@ -32,14 +32,41 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pulp
+from ortools.sat.python import cp_model
 
 from benchmarks.common import make_plan
 from scheduler.domain import LEVELS, Assignment, Category, Event, Placement, Plan, Role, SolverReport
 from scheduler.rulebook import BY_NAME, LEVEL_BASE
-from scheduler.solve.variables import eligibility_problem
-from scheduler.timeline import candidate_starts, is_available, person_tz, session_end
+from scheduler.solve.variables import Variables
+from scheduler.timeline import session_end
 
 Key = tuple[str, str, Role]
+
+# The rules this model mirrors, by their rulebook names. `stability` is not among them: the benchmarks plan from
+# scratch, never against a published plan.
+HARD_RULES = (
+    "session_roles",
+    "interest_only",
+    "eligibility",
+    "one_role",
+    "availability",
+    "objective_coverage",
+    "stakeholder_voice",
+    "time_budget",
+    "placement",
+    "withdrawn",
+)
+SOFT_RULES = (
+    "interest_rank",
+    "unassigned",
+    "written_submission",
+    "level_of_representation",
+    "gender_balance",
+    "subregion_spread",
+    "stakeholder_group_spread",
+    "early_placement",
+)
+NOT_MIRRORED = ("stability",)
 
 
 def cbc_path() -> str:
@@ -75,53 +102,6 @@ def _expr(
     terms: dict[pulp.LpVariable, float] | list[tuple[pulp.LpVariable, float]], constant: float = 0
 ) -> pulp.LpAffineExpression:
     return pulp.LpAffineExpression(terms, constant=constant)
-
-
-def presolve_starts(event: Event, candidates: dict[str, list[dt.datetime]]) -> dict[str, list[int]]:
-    """The starts some plan could use (as indices): the same rule as `Variables._presolve`. A start
-    is dropped when the session would overlap a session with one possible start, begin before a session it must
-    follow can end, or end after a session that must follow it has to begin; repeated until nothing changes."""
-    length = {s.id: dt.timedelta(minutes=s.minutes) for s in event.sessions}
-    fixed = sorted(
-        (starts[0], starts[0] + length[sid]) for sid, starts in candidates.items() if len(starts) == 1
-    )
-    begins = [begin for begin, _ in fixed]
-    kept: dict[str, list[int]] = {}
-    for sid, starts in candidates.items():
-        kept[sid] = list(range(len(starts)))
-        if len(starts) > 1:
-            kept[sid] = [
-                i
-                for i, start in enumerate(starts)
-                if (before := bisect.bisect_left(begins, start + length[sid])) == 0
-                or fixed[before - 1][1] <= start
-            ]
-    followers: dict[str, list[str]] = defaultdict(list)
-    for session in event.sessions:
-        for other in session.after:
-            followers[other].append(session.id)
-    changed = True
-    while changed:
-        changed = False
-        for session in event.sessions:
-            sid, starts = session.id, candidates[session.id]
-            if not kept[sid]:
-                continue
-            earliest = max(
-                (candidates[o][kept[o][0]] + length[o] for o in session.after if kept[o]), default=None
-            )
-            latest = min((candidates[f][kept[f][-1]] for f in followers[sid] if kept[f]), default=None)
-            keep = [
-                i
-                for i in kept[sid]
-                if (earliest is None or starts[i] >= earliest)
-                and (latest is None or starts[i] + length[sid] <= latest)
-            ]
-            if len(keep) < len(kept[sid]):
-                kept[sid], changed = keep, True
-    if not all(kept.values()):
-        return {sid: list(range(len(starts))) for sid, starts in candidates.items()}
-    return kept
 
 
 @dataclass
@@ -161,51 +141,27 @@ class CbcModel:
     # --- variables (mirrors scheduler/solve/variables.py) -----------------------------------------------------
 
     def _variables(self) -> None:
+        """The planner's own variable container decides which starts and wishes get a variable (candidate
+        starts, the presolve, eligibility, withdrawn, availability): each becomes a binary here."""
         event = self.event
-        origin = event.localize(min(d.date for d in event.days), dt.time())
-        candidates = {s.id: candidate_starts(event, s) for s in event.sessions}
-        kept = presolve_starts(event, candidates)
+        shared = Variables.build(cp_model.CpModel(), event, presolve=True)
         for s_index, session in enumerate(event.sessions):
-            starts = [candidates[session.id][i] for i in kept[session.id]]
-            self.starts[session.id] = starts
-            self.start_index[session.id] = kept[session.id]
-            self.minutes[session.id] = [int((s - origin).total_seconds() // 60) for s in starts]
+            self.starts[session.id] = shared.starts[session.id]
+            self.start_index[session.id] = shared.start_index[session.id]
+            self.minutes[session.id] = shared.start_minutes[session.id]
             self.placed[session.id] = [
                 self.problem.add_variable(f"p_{s_index}_{i}", 0, 1, cat=pulp.LpBinary)
-                for i in range(len(starts))
+                for i in range(len(shared.starts[session.id]))
             ]
-        sessions = event.session_by_id
-        cache: dict[tuple[str, tuple[object, ...], str], list[int]] = {}
-        for p_index, applicant in enumerate(event.applicants):
-            wishes = [(i.session, i.role) for i in applicant.interests]
-            wishes += [f for f in applicant.fixed if f not in wishes]
-            for session_id, role in wishes:
-                session = sessions[session_id]
-                if applicant.withdrawn or session.role_count(role)[1] == 0:
-                    continue
-                if eligibility_problem(applicant, session, role):
-                    continue
-                slots = self.slots.get((applicant.id, session_id))
-                if slots is None:
-                    # People who connect from the same zone with the same windows share their slots.
-                    signature = (str(person_tz(event, applicant)), applicant.available, session_id)
-                    slots = cache.get(signature)
-                    if slots is None:
-                        slots = [
-                            i
-                            for i, start in enumerate(self.starts[session_id])
-                            if is_available(event, applicant, start, session_end(start, session))
-                        ]
-                        cache[signature] = slots
-                    self.slots[applicant.id, session_id] = slots
-                if not slots:
-                    continue
-                key = (applicant.id, session_id, role)
-                self.x[key] = self.problem.add_variable(
-                    f"x_{p_index}_{session_id}_{role.value[0]}", 0, 1, cat=pulp.LpBinary
-                )
-                self.by_session_role[session_id, role].append(key)
-                self.by_person[applicant.id].append(key)
+        number = {applicant.id: i for i, applicant in enumerate(event.applicants)}
+        for key in shared.x:
+            person, session_id, role = key
+            self.x[key] = self.problem.add_variable(
+                f"x_{number[person]}_{session_id}_{role.value[0]}", 0, 1, cat=pulp.LpBinary
+            )
+            self.slots[person, session_id] = shared.available_slots[person, session_id]
+            self.by_session_role[session_id, role].append(key)
+            self.by_person[person].append(key)
 
     def _sum(self, keys: list[Key]) -> pulp.LpAffineExpression:
         return _expr([(self.x[k], 1) for k in keys])
@@ -445,7 +401,10 @@ class CbcModel:
         objective = number("Objective value")
         if "Result - Optimal solution found" in log:
             status, bound = "optimal", objective
-        elif "infeasible" in log.lower() and "Result - " in log and objective is None:
+        elif objective is None and (
+            # "Problem is infeasible": CBC's presolve proved it before any search (e.g. a role nobody asked for)
+            "Problem is infeasible" in log or ("infeasible" in log.lower() and "Result - " in log)
+        ):
             status, bound = "infeasible", None
         elif objective is not None and pulp.LpStatus[self.problem.status] != "Infeasible":
             status, bound = "feasible", number("Lower bound")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.common import GENERATED, judge, plan_digest
-from scheduler.domain import Event, Plan
+from scheduler.domain import Event, Plan, relative_gap
 from scheduler.load import load_event
 
 SOLVERS = ("scheduler", "proposed", "cbc", "greedy")
@@ -138,7 +138,7 @@ def measure(solver: str, folder: Path, time_limit: float) -> dict[str, Any]:
             result["objective"] = verdict.objective
     objective, bound = result.get("objective"), result.get("bound")
     if objective is not None and bound is not None:
-        result["gap"] = max(0.0, objective - bound) / max(1.0, abs(objective))
+        result["gap"] = relative_gap(objective, bound)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     result["peak_mb"] = max(own, children)

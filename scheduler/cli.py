@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColu
 from rich.progress import Progress as Bar
 from rich.table import Table
 
-from scheduler.domain import Event, Plan, Role
+from scheduler.domain import Event, Plan
 from scheduler.export.plan_json import (
     PlanFileError,
     check_plan_matches,
@@ -332,7 +332,7 @@ def _plan(args: argparse.Namespace) -> int:
             out.print(f"Nothing changed since version {since}: {escape(str(args.out))}/ is as it was.")
             return OK
         _write(view, folder)
-    _summary(event, result, args.out)
+    _summary(view, args.out)
     return OK
 
 
@@ -401,20 +401,13 @@ def _write(view: PlanView, folder: Path) -> None:
         )
 
 
-def _summary(event: Event, result: Plan, folder: Path) -> None:
-    solver = result.solver
-    assert solver is not None
+def _summary(view: PlanView, folder: Path) -> None:
+    event, result, solver = view.event, view.plan, view.plan.solver
+    if solver is None:
+        raise ValueError("a plan just solved has a solver report")
     people = {a.participant for a in result.assignments}
-    objectives = sorted({o for s in event.sessions for o in s.objectives})
-    covered = sorted(
-        {
-            o
-            for s in event.sessions
-            for o in s.objectives
-            if any(o in event.applicant_by_id[p].objectives for p in result.assigned(s.id, Role.SPEAKER))
-        }
-    )
-    gap = abs(solver.objective - solver.bound) / max(1, abs(solver.objective))
+    objectives = {o for s in event.sessions for o in s.objectives}
+    covered = {o for s in view.sessions for o in s.session.objectives if view.coverage(s.id, o)}
     table = Table(
         title=f"{escape(event.title)} - plan version {result.version}",
         show_header=False,
@@ -430,7 +423,7 @@ def _summary(event: Event, result: Plan, folder: Path) -> None:
     status = solver.status + (
         ""
         if solver.status == "optimal"
-        else f" (gap {gap:.1%}: the time limit stopped the search; give a longer --time-limit)"
+        else f" (gap {solver.gap:.1%}: the time limit stopped the search; give a longer --time-limit)"
     )
     table.add_row("solver", f"{status}, cost {solver.objective:,} in {solver.wall_seconds:.1f} s")
     if result.changes:
@@ -454,7 +447,8 @@ def _explain(args: argparse.Namespace) -> int:
         result = solve.plan(event, time_limit=args.time_limit, generated_at=generated_at())
     except solve.NoPlan as no_plan:
         return _print_no_plan(no_plan.explanation)
-    assert result.solver is not None
+    if result.solver is None:
+        raise ValueError("a plan just solved has a solver report")
     table = Table(title="Soft-rule costs of the chosen plan", title_justify="left")
     for column in ("rule", "units", "weight", "cost", "one unit is"):
         table.add_column(column)

@@ -341,6 +341,17 @@ class SolverReport:
     costs: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
     weights: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
+    @property
+    def gap(self) -> float:
+        """How much lower the cost of the best plan could still be, as a share of this plan's: 0 when optimal."""
+        return relative_gap(self.objective, self.bound)
+
+
+def relative_gap(objective: float, bound: float) -> float:
+    """The distance from a minimised objective down to its best bound, as a share of the objective (at least 1,
+    so that a zero objective gives no division by zero)."""
+    return max(0.0, objective - bound) / max(1.0, abs(objective))
+
 
 @dataclass(frozen=True)
 class Plan:

@@ -373,7 +373,8 @@ def _read(path: Path, participant: str, session: str) -> Outgoing:
     mail = message_from_bytes(path.read_bytes())
     part = next(p for p in mail.walk() if p.get_content_type() == "text/calendar")
     data = part.get_payload(decode=True)
-    assert isinstance(data, bytes)
+    if not isinstance(data, bytes):
+        raise ValueError(f"{path}: the calendar part has no content")
     calendar = Calendar.from_ical(data)
     (vevent,) = calendar.events
     return Outgoing(

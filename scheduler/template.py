@@ -83,7 +83,8 @@ def write_template(folder: Path) -> list[Path]:
 def _applicants_workbook(path: Path) -> None:
     book = Workbook()
     sheet = book.active
-    assert sheet is not None
+    if sheet is None:
+        raise ValueError("a new workbook has no sheet")
     sheet.title = "applicants"
     header_fill = PatternFill("solid", fgColor="1F4E79")
     for column, name in enumerate(COLUMNS, start=1):

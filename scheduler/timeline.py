@@ -18,10 +18,6 @@ def person_tz(event: Event, applicant: Applicant) -> dt.tzinfo:
     return pytz.timezone(applicant.timezone or event.timezone)
 
 
-def localize(event: Event, date: dt.date, time: dt.time) -> dt.datetime:
-    return event.localize(date, time)
-
-
 def session_end(start: dt.datetime, session: Session) -> dt.datetime:
     """The end of a session starting at `start`: real elapsed minutes, shown in the start's zone."""
     end = start + dt.timedelta(minutes=session.minutes)
@@ -32,8 +28,7 @@ def session_end(start: dt.datetime, session: Session) -> dt.datetime:
 def candidate_starts(event: Event, session: Session) -> list[dt.datetime]:
     """Every start the session may have: its fixed time, or each slot of a day window where it fits whole,
     outside the breaks, on the `slot_minutes` grid counted from the day's start (event time zone)."""
-    if session.is_fixed:
-        assert session.date is not None and session.start is not None
+    if session.date is not None and session.start is not None:  # a fixed session
         return [event.localize(session.date, session.start)]
     # Sessions of the same length share their starts: computed once per length (a long event has thousands).
     return list(
@@ -61,7 +56,8 @@ def _grid_starts(
             if not any(wall < end and begin < wall_end for begin, end in pauses):
                 starts.append(tz.localize(wall))
             wall += step
-    return tuple(starts)
+    # In time order whatever the order of the days: the model counts early_placement by this order.
+    return tuple(sorted(set(starts)))
 
 
 def is_available(event: Event, applicant: Applicant, start: dt.datetime, end: dt.datetime) -> bool:

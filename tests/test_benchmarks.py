@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from benchmarks import run
 from benchmarks.cbc import CbcModel
@@ -15,8 +16,10 @@ from benchmarks.common import judge
 from benchmarks.generate import SIZES, generate
 from benchmarks.greedy import greedy
 from scheduler import solve
+from scheduler.domain import Event
 from scheduler.load import load_event
 from scheduler.validate import check
+from tests.solve.test_property import events
 
 GENERATED = dt.datetime(2020, 11, 1, tzinfo=dt.UTC)
 
@@ -81,3 +84,18 @@ def test_run_writes_results(tmp_path: Path) -> None:
     text = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert "| TINY (30 / 3) | scheduler | optimal |" in text
     assert "ortools" in text
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(events())
+def test_cbc_finds_the_cp_sat_optimum_on_random_events(event: Event) -> None:
+    outcome = CbcModel(event).build().solve(20)
+    try:
+        planned = solve.plan(event, time_limit=20, generated_at=GENERATED)
+    except solve.NoPlan:
+        assert outcome.status == "infeasible"
+        return
+    assert planned.solver is not None and planned.solver.status == "optimal"
+    assert (outcome.status, outcome.objective) == ("optimal", planned.solver.objective)
+    assert outcome.plan is not None and check(event, outcome.plan) == []

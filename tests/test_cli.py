@@ -173,6 +173,7 @@ def test_plan_again_with_unchanged_input_publishes_nothing(planned: Path, tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".out.lock") == ["out"]
 
 
+@pytest.mark.slow
 def test_a_change_that_only_the_calendars_show_is_published(planned: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     shutil.copytree(planned, out)

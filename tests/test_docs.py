@@ -80,6 +80,7 @@ def fill_in_templates(sandbox: Path) -> None:
         book.save(workbook)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: p.name)
 def test_commands_in_the_docs_run_as_described(document: Path, tmp_path: Path, smtp: str) -> None:
     shutil.copytree(ROOT / "data", tmp_path / "data")

@@ -8,12 +8,14 @@ import tomllib
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "organiser_walkthrough.ipynb"
 
 
+@pytest.mark.slow
 def test_walkthrough_runs_top_to_bottom() -> None:
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"), (
@@ -28,9 +30,10 @@ def test_walkthrough_runs_top_to_bottom() -> None:
 
 def test_make_notebook_installs_a_kernel_and_opens_the_walkthrough() -> None:
     """`make run` installs only what planning needs; `make notebook` adds what opening the walkthrough needs."""
-    extra = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
-    names = {requirement.split(">")[0] for requirement in extra["notebook"]}
-    assert {"jupyterlab", "ipykernel"} <= names
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = {requirement.split(">")[0] for requirement in project["optional-dependencies"]["notebook"]}
+    assert {"jupyterlab", "ipykernel", "pandas"} <= names
+    assert "pandas" not in {requirement.split(">")[0] for requirement in project["dependencies"]}
     # Run as its own make, not as a sub-make of `make test`, which would add "Entering directory" lines.
     alone = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
     steps = subprocess.run(

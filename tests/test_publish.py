@@ -165,6 +165,7 @@ def test_one_run_at_a_time_writes_out(published: Path) -> None:
     assert json.loads((published / "plan.json").read_text())["version"] == 2
 
 
+@pytest.mark.slow
 def test_plan_after_a_run_killed_between_the_renames_replans_against_the_restored_version(
     tmp_path: Path,
 ) -> None:
@@ -185,6 +186,7 @@ def test_plan_after_a_run_killed_between_the_renames_replans_against_the_restore
     assert beside(out) == ["event", "out"]
 
 
+@pytest.mark.slow
 def test_two_plans_into_one_folder_at_once_publish_one_after_the_other(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert plan(DEFAULT_EVENT, out).returncode == 0
@@ -214,6 +216,7 @@ def test_two_plans_into_one_folder_at_once_publish_one_after_the_other(tmp_path:
     assert beside(out) == ["event1", "event2", "out"]
 
 
+@pytest.mark.slow
 def test_a_plan_killed_at_any_moment_leaves_old_or_complete_new_output(tmp_path: Path) -> None:
     out = tmp_path / "out"
     event = event_with(tmp_path / "event", "take 0")

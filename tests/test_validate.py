@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scheduler import running_order
-from scheduler.domain import Assignment, Category, Event, Placement, Plan, Role, Segments
+from scheduler import running_order, solve
+from scheduler.domain import Assignment, Break, Category, Day, Event, Placement, Plan, Role, Segments
 from scheduler.load.timeparse import parse_windows
-from scheduler.validate import Violation, check, objective, penalties
+from scheduler.validate import Penalty, Violation, check, objective, penalties, penalty_items
 from tests.factories import DAY, GENERATED, event, person, session
 
 
@@ -131,3 +131,73 @@ def test_stability_counts_removed_assignments_and_moved_sessions() -> None:
     after = plan(ev, [at(ev, 11)], [("M1", "S1", Role.MODERATOR), ("P2", "S1", Role.SPEAKER)])
     assert penalties(ev, after, before)["stability"] == 2
     assert penalties(ev, before, before)["stability"] == 0
+
+
+def test_sessions_of_different_lengths_each_last_their_own_minutes() -> None:
+    ev = event(
+        [session("S1", minutes=30, date=None, start=None), session("S2", date=None, start=None)],
+        [
+            person("M1", "S1:moderator"),
+            person("M2", "S2:moderator"),
+            person("P1"),
+            person("P2", "S2:speaker"),
+        ],
+    )
+    short = Placement("S1", ev.localize(DAY, dt.time(9)), ev.localize(DAY, dt.time(10)))
+    roles = [("M1", "S1", Role.MODERATOR), ("P1", "S1", Role.SPEAKER), ("M2", "S2", Role.MODERATOR),
+             ("P2", "S2", Role.SPEAKER)]  # fmt: skip
+    assert check(ev, plan(ev, [at(ev, 9, 0, "S1"), at(ev, 10, 0, "S2")], roles)) == []
+    assert check(ev, plan(ev, [short, at(ev, 10, 0, "S2")], roles)) == [
+        Violation("placement", "S1 lasts 1:00:00, not 30 minutes")
+    ]
+
+
+def test_availability_is_read_on_each_person_s_own_clock() -> None:
+    """Tokyo is 8 hours ahead of Zurich on that date; a window crossing midnight covers the early hours too."""
+    night_owl = person("T1", timezone="Asia/Tokyo", available=parse_windows("21:00-02:00"))
+    evening = (Day(DAY, dt.time(9), dt.time(20)),)
+    ev = event([session(date=None, start=None)], [person("M1", "S1:moderator"), night_owl], days=evening)
+    roles = [("M1", "S1", Role.MODERATOR), ("T1", "S1", Role.SPEAKER)]
+    found = {
+        f"{hour}:{minute:02d}": check(ev, plan(ev, [at(ev, hour, minute)], roles))
+        for hour, minute in ((10, 0), (14, 0), (17, 0), (16, 30), (17, 30))
+    }
+    assert found == {
+        "10:00": [Violation("availability", "T1 is not available for S1 (18:00-19:00 in Asia/Tokyo)")],
+        "14:00": [],
+        "17:00": [],
+        "16:30": [],
+        "17:30": [
+            Violation("availability", "T1 is not available for S1 (01:30-02:30 on 13 Nov in Asia/Tokyo)")
+        ],
+    }
+
+
+def test_early_placement_counts_the_possible_starts_before_the_one_taken() -> None:
+    """Starts every 15 minutes from 09:00, none overlapping the lunch break, on whichever day comes first in time
+    (the days declared in any order)."""
+    later = DAY + dt.timedelta(days=1)
+    ev = event(
+        [session(date=None, start=None)],
+        [person("M1", "S1:moderator"), person("P1")],
+        days=(Day(later, dt.time(9), dt.time(17)), Day(DAY, dt.time(9), dt.time(17))),
+        breaks=(Break(DAY, dt.time(12), dt.time(13)),),
+    )
+    roles = [("M1", "S1", Role.MODERATOR), ("P1", "S1", Role.SPEAKER)]
+    # 09:00 to 11:00 (9 starts), then 13:00 to 13:45 (4 starts)
+    assert penalty_items(ev, plan(ev, [at(ev, 14)], roles)) == [
+        Penalty("early_placement", 13, "S1: 13 earlier possible start(s) not taken")
+    ]
+    assert penalty_items(ev, plan(ev, [at(ev, 9)], roles)) == []
+
+
+def test_a_plan_takes_the_earliest_day_whatever_the_order_of_the_days() -> None:
+    later = DAY + dt.timedelta(days=1)
+    ev = event(
+        [session(date=None, start=None)],
+        [person("M1", "S1:moderator"), person("P1")],
+        days=(Day(later, dt.time(9), dt.time(17)), Day(DAY, dt.time(9), dt.time(17))),
+    )
+    planned = solve.plan(ev, generated_at=GENERATED)
+    assert planned.placements[0].start == ev.localize(DAY, dt.time(9))
+    assert planned.solver is not None and planned.solver.costs["early_placement"] == 0

@@ -326,7 +326,7 @@ def _solver(view: PlanView, sheet: Sheet) -> int:
             ("status", solver.status),
             ("objective (total cost)", solver.objective),
             ("best bound", solver.bound),
-            ("gap", abs(solver.objective - solver.bound) / max(1, abs(solver.objective))),
+            ("gap", solver.gap),
             ("solver time (deterministic s)", solver.seconds),
         ]
     else:

@@ -241,7 +241,8 @@ def _head(method: str, zone: str, years: tuple[int, ...]) -> bytes:
     every invitation of one method in one zone."""
     whole = bytes(_calendar(method, zone, years).to_ical())
     end = b"END:VCALENDAR\r\n"
-    assert whole.endswith(end)
+    if not whole.endswith(end):
+        raise ValueError(f"the calendar head does not end with {end!r}")
     return whole.removesuffix(end)
 
 

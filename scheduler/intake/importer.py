@@ -409,7 +409,8 @@ def _xlsx_bytes(merged: _Merged) -> bytes:
     """The applicants workbook; every part dated STAMP, so that the same import writes the same bytes."""
     book = Workbook()
     sheet = book.active
-    assert sheet is not None
+    if sheet is None:
+        raise ValueError("a new workbook has no sheet")
     sheet.title = "applicants"
     sheet.append(merged.titles)
     for values in merged.rows:
@@ -465,7 +466,8 @@ def _traced(problem: Problem, name: str, merged: _Merged, export_file: str) -> P
         return Problem(export_file, problem.message, problem.hint, row=row, column=f'"{shown(header, 50)}"')
     if old_row is not None:
         return Problem(name, problem.message, problem.hint, row=old_row, column=column)
-    assert person is not None
+    if person is None:  # neither an old row nor a person: no row of the export to point to
+        return problem
     return Problem(export_file, problem.message, problem.hint, row=person.first_row, column=column)
 
 

@@ -225,7 +225,8 @@ def _read_xlsx(path: Path) -> tuple[_Sheet | None, list[Problem]]:
     problems = []
     for ref in merged:
         first_col, first_row, last_col, last_row = range_boundaries(ref)
-        assert first_col and first_row and last_col and last_row
+        if not (first_col and first_row and last_col and last_row):
+            continue  # merged cells always have four bounds; a range without them covers nothing to report
         cells = {(r, c - 1) for r in range(first_row, last_row + 1) for c in range(first_col, last_col + 1)}
         table.reported |= cells - {(first_row, first_col - 1)}
         problems.append(
@@ -886,9 +887,8 @@ def _check_eligible(
 def _check_fixed_availability(parser: _RowParser, applicant: Applicant, spec: EventSpec) -> None:
     for session_id, role in applicant.fixed:
         session = next((s for s in spec.sessions if s.id == session_id), None)
-        if session is None or not session.is_fixed or not applicant.available:
+        if session is None or session.date is None or session.start is None or not applicant.available:
             continue
-        assert session.date is not None and session.start is not None
         event_tz = pytz.timezone(spec.timezone)
         start = event_tz.localize(dt.datetime.combine(session.date, session.start))
         end = start + dt.timedelta(minutes=session.minutes)

@@ -781,7 +781,8 @@ def _check_fixed_time(
     reader: _Reader, path: str, session: Session, spec: EventSpec, days_known: bool
 ) -> None:
     """A fixed session must lie inside a day window and outside every break (days with problems are skipped)."""
-    assert session.date is not None and session.start is not None
+    if session.date is None or session.start is None:
+        return
     start = dt.datetime.combine(session.date, session.start)
     end = start + dt.timedelta(minutes=session.minutes)
     window = f"{start:%H:%M}-{end:%H:%M}"
@@ -835,9 +836,10 @@ def _check_fixed_overlaps(reader: _Reader, spec: EventSpec, paths: dict[str, str
     for session in spec.sessions:
         for other_id in session.after:
             other = by_id.get(other_id)
-            if other is None or other is session or not (session.is_fixed and other.is_fixed):
+            if other is None or other is session:
                 continue
-            assert session.date and session.start and other.date and other.start
+            if session.date is None or session.start is None or other.date is None or other.start is None:
+                continue  # only two fixed times can contradict an `after` here
             other_end = dt.datetime.combine(other.date, other.start) + dt.timedelta(minutes=other.minutes)
             if dt.datetime.combine(session.date, session.start) < other_end:
                 reader.problem(

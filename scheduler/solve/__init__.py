@@ -124,7 +124,8 @@ def _report(built: Built, solver: cp_model.CpSolver, status: int, wall: float) -
 
 def _verify(event: Event, result: Plan, kept: Plan | None) -> None:
     violations = check(event, result)
-    assert result.solver is not None
+    if result.solver is None:
+        raise PlanRefused([*violations, Violation("objective", "the plan has no solver report")])
     units = penalties(event, result, kept)
     if (
         units != result.solver.costs

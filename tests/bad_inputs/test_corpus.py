@@ -140,6 +140,7 @@ def test_real_command_prints_every_problem_and_writes_nothing(
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_large_file_output_is_capped(tmp_path: Path) -> None:
     """50,000 rows with 850 problems: the first 50 are printed, then how many more there are."""
     event = tmp_path / "event"

@@ -107,6 +107,7 @@ def test_a_file_over_its_limit_is_refused_with_its_size_and_the_limit(
     ]
 
 
+@pytest.mark.slow
 def test_a_file_at_its_limit_is_read(tmp_path: Path) -> None:
     folder = event(tmp_path)
     text = CSV + "\n" * (APPLICANTS - len(CSV))  # blank lines are ignored

@@ -1,0 +1,67 @@
+"""Every side names the same rules: the rulebook, the model, its explanations, the validator and the CBC mirror."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from benchmarks import cbc
+from scheduler import running_order
+from scheduler.domain import Assignment, Category, Placement, Plan, Role, Segments
+from scheduler.load.timeparse import parse_windows
+from scheduler.rulebook import HARD, RULES, SOFT
+from scheduler.solve.model import build
+from scheduler.solve.rules import HARD_RULES, SOFT_RULES
+from scheduler.validate import CHECKS, COUNTS
+from tests.factories import DAY, GENERATED, event, person, session
+
+RULEBOOK = {rule.name for rule in RULES}
+
+# An event with an instance of every rule the model can name: two sessions, one after the other, with objectives,
+# stakeholder voices and a time budget; a fixed assignment; a withdrawn, an ineligible and a never available person.
+EVENT = event(
+    [
+        session("S1", date=None, start=None, objectives=(1,), min_stakeholder_speakers=1, eligible=(Category.STAKEHOLDER,),
+                segments=Segments(5, 20, 10, 5)),
+        session("S2", date=None, start=None, after=("S1",)),
+    ],
+    [
+        person("M1", "S1:moderator; S2:moderator", fixed=(("S1", Role.MODERATOR),)),
+        person("P1", "S1:speaker; S2:speaker; S1:rapporteur", objectives=(1,), gender="f"),
+        person("W1", withdrawn=True),
+        person("G1", category=Category.IGO),
+        person("N1", "S2:speaker", available=parse_windows("06:00-07:00")),
+        person("A1", "S2:speaker", available=parse_windows("09:00-12:00")),
+    ],
+)  # fmt: skip
+
+
+def _published() -> Plan:
+    start = EVENT.localize(DAY, dt.time(9))
+    placements = [Placement("S1", start, start + dt.timedelta(hours=1))]
+    assignments = [Assignment("M1", "S1", Role.MODERATOR)]
+    order = running_order.build(EVENT, placements, assignments)
+    return Plan(EVENT.id, 1, GENERATED, tuple(placements), tuple(assignments), order)
+
+
+def test_every_side_names_the_rulebook_rules() -> None:
+    assert set(HARD) | set(SOFT) == RULEBOOK
+    explaining = build(EVENT, explain=True)
+    held_by_absence = {exclusion.rule for exclusion in explaining.variables.excluded.values()}
+    replanning = build(EVENT, previous=_published())
+    sides = {
+        # Constraints and terms, the rules held by leaving a wish without a variable, and the stability term.
+        "model": set(HARD_RULES) | held_by_absence | set(SOFT_RULES) | {t.rule for t in replanning.terms},
+        # What an explanation can name: the guarded instances and the reasons a wish has no variable.
+        "explanations": {instance.rule for _, instance in explaining.guards.literals.values()}
+        | held_by_absence,
+        "validator": set(CHECKS) | set(COUNTS),
+        "CBC mirror": set(cbc.HARD_RULES) | set(cbc.SOFT_RULES) | set(cbc.NOT_MIRRORED),
+    }
+    assert {side: names ^ RULEBOOK for side, names in sides.items()} == {
+        "model": set(),
+        "explanations": set(SOFT),  # explanations are about hard rules only
+        "validator": set(),
+        "CBC mirror": set(),
+    }
+    assert set(CHECKS) == set(HARD) == set(cbc.HARD_RULES)
+    assert set(COUNTS) == set(SOFT) == set(cbc.SOFT_RULES) | set(cbc.NOT_MIRRORED)
