@@ -1,5 +1,5 @@
 """The planner's model in PuLP, solved by CBC: the same variables, hard rules and weighted soft rules as
-`scheduler/solve/variables.py` and `scheduler/solve/rules.py`, rule by rule and term by term, so that both solvers
+`scheduler/solve/variables.py` and `scheduler/solve/rules/`, rule by rule and term by term, so that both solvers
 work on one model.
 
 Mirrored: one binary per possible (person, session, role) and one per start a session can use, exactly those of
@@ -166,7 +166,7 @@ class CbcModel:
     def _sum(self, keys: list[Key]) -> pulp.LpAffineExpression:
         return _expr([(self.x[k], 1) for k in keys])
 
-    # --- hard rules (mirrors scheduler/solve/rules.py) --------------------------------------------------------
+    # --- hard rules (mirrors scheduler/solve/rules/) --------------------------------------------------------
 
     def _hard_rules(self) -> None:
         event, problem = self.event, self.problem
@@ -275,7 +275,7 @@ class CbcModel:
                 before = _expr(list(zip(self.placed[other], self.minutes[other], strict=True)), length[other])
                 problem += start >= before, f"placement_{session.id}_after_{other}"
 
-    # --- soft rules (mirrors scheduler/solve/rules.py) --------------------------------------------------------
+    # --- soft rules (mirrors scheduler/solve/rules/) --------------------------------------------------------
 
     def _objective(self) -> None:
         event, problem = self.event, self.problem
@@ -303,7 +303,7 @@ class CbcModel:
             if applicant.category is Category.MEMBER_STATE and applicant.submission_date is not None:
                 left_out_cost[applicant.id] += _weight(event, "written_submission")
             if (
-                applicant.category in (Category.MEMBER_STATE, Category.OBSERVER)
+                applicant.is_delegate
                 and applicant.level_rank < base
             ):
                 left_out_cost[applicant.id] += _weight(event, "level_of_representation") * (

@@ -10,14 +10,15 @@ from scheduler.domain import Assignment, Category, Placement, Plan, Role, Segmen
 from scheduler.load.timeparse import parse_windows
 from scheduler.rulebook import HARD, RULES, SOFT
 from scheduler.solve.model import build
-from scheduler.solve.rules import HARD_RULES, SOFT_RULES
+from scheduler.solve.rules import RULES as MODEL_RULES
 from scheduler.validate import CHECKS, COUNTS
 from tests.factories import DAY, GENERATED, event, person, session
 
 RULEBOOK = {rule.name for rule in RULES}
 
 # An event with an instance of every rule the model can name: two sessions, one after the other, with objectives,
-# stakeholder voices and a time budget; a fixed assignment; a withdrawn, an ineligible and a never available person.
+# stakeholder voices and a time budget; a fixed assignment; a withdrawn, an ineligible and a never available person;
+# people behind each soft rule.
 EVENT = event(
     [
         session("S1", date=None, start=None, objectives=(1,), min_stakeholder_speakers=1, eligible=(Category.STAKEHOLDER,),
@@ -31,6 +32,11 @@ EVENT = event(
         person("G1", category=Category.IGO),
         person("N1", "S2:speaker", available=parse_windows("06:00-07:00")),
         person("A1", "S2:speaker", available=parse_windows("09:00-12:00")),
+        # A minister who sent a written submission, and three speakers of one subregion and stakeholder group:
+        # instances of the soft rules about who is left out and about spread.
+        person("D1", "S2:speaker", category=Category.MEMBER_STATE, country="Kazakhstan", level="minister",
+               submission_date=DAY),
+        *(person(f"C{n}", "S2:speaker", subregion="Central Asia") for n in (1, 2, 3)),
     ],
 )  # fmt: skip
 
@@ -46,22 +52,29 @@ def _published() -> Plan:
 def test_every_side_names_the_rulebook_rules() -> None:
     assert set(HARD) | set(SOFT) == RULEBOOK
     explaining = build(EVENT, explain=True)
-    held_by_absence = {exclusion.rule for exclusion in explaining.variables.excluded.values()}
     replanning = build(EVENT, previous=_published())
+    # The rules that hold by leaving a wish without a variable (or, when explaining, hold it at 0 behind a guard).
+    held_by_absence = {e.rule for e in explaining.variables.excluded.values()} | {
+        rule for rules in explaining.variables.forbidden_by.values() for rule in rules
+    }
     sides = {
-        # Constraints and terms, the rules held by leaving a wish without a variable, and the stability term.
-        "model": set(HARD_RULES) | held_by_absence | set(SOFT_RULES) | {t.rule for t in replanning.terms},
-        # What an explanation can name: the guarded instances and the reasons a wish has no variable.
-        "explanations": {instance.rule for _, instance in explaining.guards.literals.values()}
-        | held_by_absence,
+        "model registry": {rule.name for rule in MODEL_RULES},
+        # What the built model really names: guarded constraints, wishes held by absence, weighted terms.
+        "model": {instance.rule for _, instance in explaining.guards.literals.values()}
+        | held_by_absence
+        | {term.rule for term in replanning.terms},
+        # What an explanation can name: the guarded instances.
+        "explanations": {instance.rule for _, instance in explaining.guards.literals.values()},
         "validator": set(CHECKS) | set(COUNTS),
         "CBC mirror": set(cbc.HARD_RULES) | set(cbc.SOFT_RULES) | set(cbc.NOT_MIRRORED),
     }
     assert {side: names ^ RULEBOOK for side, names in sides.items()} == {
+        "model registry": set(),
         "model": set(),
         "explanations": set(SOFT),  # explanations are about hard rules only
         "validator": set(),
         "CBC mirror": set(),
     }
+    assert [rule.name for rule in MODEL_RULES if rule.hard] == list(HARD)
     assert set(CHECKS) == set(HARD) == set(cbc.HARD_RULES)
     assert set(COUNTS) == set(SOFT) == set(cbc.SOFT_RULES) | set(cbc.NOT_MIRRORED)

@@ -145,7 +145,7 @@ def _row(view: PlanView, item: ItemView) -> list[Any]:
 def _delegation(person: Applicant) -> str:
     """Whom the person speaks for: a State's name for its delegates; otherwise the category (and group), with
     the country a stakeholder or organisation gave in brackets, so that it does not read as a State's delegation."""
-    if person.country and person.category in (Category.MEMBER_STATE, Category.OBSERVER):
+    if person.country and person.is_delegate:
         return person.country
     label = CATEGORY_LABELS[person.category]
     if person.category is Category.STAKEHOLDER and person.stakeholder_group:

@@ -871,7 +871,7 @@ def _check_eligible(
     elif (
         role is Role.SPEAKER
         and session.min_level is not None
-        and applicant.category in (Category.MEMBER_STATE, Category.OBSERVER)
+        and applicant.is_delegate
         and applicant.level_rank > LEVELS.index(session.min_level)
     ):
         reason = f"level {applicant.level} is below its minimum level {session.min_level}"

@@ -3,7 +3,7 @@ the session's `min_level` of representation."""
 
 from __future__ import annotations
 
-from scheduler.domain import LEVELS, Category, Event, Plan, Role
+from scheduler.domain import LEVELS, Event, Plan, Role
 from scheduler.validate.registry import Violation, hard
 
 
@@ -23,7 +23,7 @@ def check(event: Event, plan: Plan) -> list[Violation]:
         elif (
             a.role is Role.SPEAKER
             and session.min_level
-            and applicant.category in (Category.MEMBER_STATE, Category.OBSERVER)
+            and applicant.is_delegate
             # LEVELS runs from the highest rank down: a larger index is a lower rank.
             and LEVELS.index(applicant.level) > LEVELS.index(session.min_level)
         ):

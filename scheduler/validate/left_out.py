@@ -46,5 +46,5 @@ def level_of_representation(event: Event, plan: Plan, previous: Plan | None) -> 
             f"{p.id} ({p.level}, {p.country or p.organisation}) has no role",
         )
         for p in _left_out(event, plan)
-        if p.category in (Category.MEMBER_STATE, Category.OBSERVER) and LEVELS.index(p.level) < base
+        if p.is_delegate and LEVELS.index(p.level) < base
     ]
