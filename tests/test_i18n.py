@@ -4,9 +4,12 @@ and Russian invitations and mails in tests/golden/tiny)."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
 import re
+import subprocess
+import sys
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -21,6 +24,7 @@ from icalendar import Calendar
 from scheduler import i18n, solve
 from scheduler.domain import Event
 from scheduler.export.outputs import write_outputs
+from scheduler.load import load_event
 from scheduler.views import build_view
 from tests import factories as f
 from tests.export.test_ics_golden import tiny_event
@@ -230,3 +234,45 @@ def test_missing_translations_are_listed_per_language() -> None:
         "fr: objectives 5",
         "ru: the titles of S1; objectives 3, 5",
     ]
+
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT = ROOT / "data" / "gcm2020-unece"
+
+
+def test_default_event_carries_the_organisers_translations_and_the_official_french_objectives() -> None:
+    event = load_event(DEFAULT)
+
+    assert dict(event.title_translations)["fr"].startswith("Examen régional du Pacte mondial")
+    assert dict(event.session_by_id["RT1"].title_translations) == {
+        "fr": "Table ronde 1 : objectifs 2, 5, 6, 12 et 18",
+        "ru": "Круглый стол 1: цели 2, 5, 6, 12 и 18",
+    }
+    assert {dict(b.title_translations)["fr"] for b in event.breaks} == {"Courte pause", "Pause déjeuner"}
+    # official French labels (reference/gcm_objectives_i18n.csv); no official Russian: English is shown
+    assert i18n.objective_label(event, 1, "fr") == "Données"
+    assert i18n.objective_label(event, 17, "fr") == "Éliminer les discriminations"
+    assert i18n.objective_label(event, 1, "ru") == "Data"
+
+
+def test_validate_notes_the_texts_that_fall_back_to_the_first_language() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "scheduler", "validate", str(DEFAULT)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "note: not translated, shown in en instead: ru: objectives 1, 2, 3" in done.stdout
+    assert "fr:" not in done.stdout  # every French text is there
+
+
+def test_built_in_gcm_objectives_keep_the_source_of_each_french_title() -> None:
+    with (PACKAGE / "templates" / "objectives.csv").open(encoding="utf-8", newline="") as file:
+        rows = {row["objective"]: row for row in csv.DictReader(file)}
+
+    assert rows["1"]["title_fr"].startswith("Collecter et utiliser des données")
+    assert rows["17"]["title_fr"] == ""  # no official source found: never translated by us
+    assert "no official source found" in rows["17"]["source_fr"]
