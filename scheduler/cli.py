@@ -29,6 +29,7 @@ from scheduler.export.plan_json import (
     to_json,
     unchanged_since,
 )
+from scheduler.i18n import event_language, missing_translations
 from scheduler.load import InputError, load_event
 from scheduler.publish import Busy, PublishRefused, check_target, publish, writing
 from scheduler.rulebook import BY_NAME, SOFT
@@ -299,6 +300,8 @@ def _validate(args: argparse.Namespace) -> int:
         f"{len(event.applicants)} applicants ({active} active)."
     )
     _note_event_time(event)
+    for note in missing_translations(event):
+        out.print(f"note: not translated, shown in {escape(event_language(event))} instead: {escape(note)}")
     return OK
 
 

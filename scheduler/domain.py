@@ -64,6 +64,8 @@ STAKEHOLDER_GROUPS: tuple[str, ...] = (
     "other",
 )
 GENDERS: tuple[str, ...] = ("f", "m", "x", "")
+# An organiser's text in other languages: (language, text) pairs, sorted by language.
+Translations = tuple[tuple[str, str], ...]
 CATEGORY_ORDER: dict[Category, int] = {c: i for i, c in enumerate(Category)}
 
 
@@ -97,6 +99,7 @@ class Break:
     start: dt.time
     end: dt.time
     title: str = "Break"
+    title_translations: Translations = ()
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,8 @@ class Session:
     min_level: str | None = None  # protocol rank required of member-State and observer speakers
     segments: Segments | None = None
     description: str = ""
+    title_translations: Translations = ()
+    description_translations: Translations = ()
 
     @property
     def is_fixed(self) -> bool:
@@ -185,6 +190,7 @@ class Applicant:
     fixed: tuple[tuple[str, Role], ...] = ()
     withdrawn: bool = False
     registered_at: dt.datetime | None = None
+    correspondence_language: str = ""  # blank: the first of `languages` the event offers (scheduler.i18n)
     row: int = 0  # the row of the applicants sheet, for messages
 
     @property
@@ -248,6 +254,9 @@ class Event:
     submission_deadline: dt.date | None = None
     submission_word_limit: int = 5000
     objective_titles: dict[int, str] = field(default_factory=dict, compare=False, hash=False)
+    # language -> objective -> short label, from the `short_label_<lang>` and `title_<lang>` columns
+    objective_translations: dict[str, dict[int, str]] = field(default_factory=dict, compare=False, hash=False)
+    title_translations: Translations = ()
     rules: Rules = Rules()
 
     @property

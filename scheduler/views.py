@@ -21,6 +21,7 @@ from scheduler.domain import (
     Session,
     SessionKind,
 )
+from scheduler.i18n import event_language, person_language
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class SessionView:
     rapporteurs: tuple[Applicant, ...]
     speakers: tuple[Applicant, ...]  # in speaking order
     items: tuple[ItemView, ...]
+    language: str = "en"  # of its run-of-show: its first moderator's (scheduler.i18n.person_language)
 
     @property
     def id(self) -> str:
@@ -64,6 +66,7 @@ class InviteView:
     sequence: int
     slots: tuple[ItemView, ...]  # the person's own items in the running order
     method: str = "REQUEST"  # or CANCEL
+    language: str = "en"  # the person's (scheduler.i18n.person_language)
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class PlanView:
     sessions: tuple[SessionView, ...]  # in time order
     invites: tuple[InviteView, ...]  # requests then cancellations, by participant and session
     unassigned: tuple[tuple[Applicant, str], ...]
+    language: str = "en"  # the event's first language: the organisers' workbook and public calendars
 
     def session(self, session_id: str) -> SessionView:
         return self._by_id[session_id]
@@ -104,16 +108,18 @@ def build_view(event: Event, plan: Plan) -> PlanView:
             for n, i in enumerate(raw_items[session.id], start=1)
         )
         speakers = tuple(i.person for i in items if i.segment == "intervention" and i.person is not None)
+        moderators = tuple(people[p] for p in sorted(holders[session.id, Role.MODERATOR]))
         sessions.append(
             SessionView(
                 session,
                 _in(tz, placement.start),
                 _in(tz, placement.end),
                 placement.sequence,
-                tuple(people[p] for p in sorted(holders[session.id, Role.MODERATOR])),
+                moderators,
                 tuple(people[p] for p in sorted(holders[session.id, Role.RAPPORTEUR])),
                 speakers,
                 items,
+                person_language(event, moderators[0]) if moderators else event_language(event),
             )
         )
     by_id = {s.id: s for s in sessions}
@@ -129,6 +135,7 @@ def build_view(event: Event, plan: Plan) -> PlanView:
             a.role,
             a.sequence,
             tuple(slots[a.session, a.participant]),
+            language=person_language(event, people[a.participant]),
         )
         for a in sorted(plan.assignments, key=lambda a: (a.participant, a.session))
     ]
@@ -137,7 +144,7 @@ def build_view(event: Event, plan: Plan) -> PlanView:
         for c in sorted(plan.cancellations, key=lambda c: (c.participant, c.session))
     ]
     unassigned = tuple((people[u.participant], u.reason) for u in plan.unassigned if u.participant in people)
-    return PlanView(event, plan, tuple(sessions), tuple(invites), unassigned)
+    return PlanView(event, plan, tuple(sessions), tuple(invites), unassigned, event_language(event))
 
 
 def _cancelled(event: Event, cancellation: Cancellation, sessions: dict[str, SessionView]) -> InviteView:
@@ -156,7 +163,8 @@ def _cancelled(event: Event, cancellation: Cancellation, sessions: dict[str, Ses
     applicant = event.applicant_by_id.get(cancellation.participant) or Applicant(
         cancellation.participant, cancellation.participant, "", category=Category.STAKEHOLDER
     )
-    return InviteView(applicant, view, cancellation.role, cancellation.sequence, (), method="CANCEL")
+    language = person_language(event, applicant)
+    return InviteView(applicant, view, cancellation.role, cancellation.sequence, (), "CANCEL", language)
 
 
 def _in(tz: dt.tzinfo, when: dt.datetime) -> dt.datetime:

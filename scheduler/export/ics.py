@@ -20,8 +20,9 @@ from icalendar.caselessdict import canonsort_keys
 from icalendar.parser import Contentline
 
 from scheduler.domain import Event as EventDef
-from scheduler.domain import Role
+from scheduler.domain import Role, Session
 from scheduler.export.vtimezone import vtimezone
+from scheduler.i18n import N_, Translator, language_name, localized, objective_label, translator
 from scheduler.views import InviteView, ItemView, PlanView, SessionView
 
 PRODID = "-//scheduler//Virtual meeting planner//EN"
@@ -30,11 +31,23 @@ FOLD_OCTETS = 74  # on a line before it is folded; with the space that starts th
 
 # How a person's own items of the running order are named in their invitation.
 SLOT_LABELS = {
-    "opening": "Your opening",
-    "intervention": "Your intervention",
-    "discussion": "Discussion, which you moderate",
-    "report": "Your report",
-    "closing": "Your closing",
+    "opening": N_("Your opening"),
+    "intervention": N_("Your intervention"),
+    "discussion": N_("Discussion, which you moderate"),
+    "report": N_("Your report"),
+    "closing": N_("Your closing"),
+}
+# UN meeting terms: round table / table ronde / круглый стол; moderator / modérateur·rice / модератор.
+ROLE_NAMES = {
+    Role.SPEAKER: N_("speaker"),
+    Role.MODERATOR: N_("moderator"),
+    Role.RAPPORTEUR: N_("rapporteur"),
+}
+# Whole sentences per role: Russian puts the role in another case after "no longer".
+CANCELLED = {
+    Role.SPEAKER: N_("Cancelled: you are no longer a speaker in {session} ({when})."),
+    Role.MODERATOR: N_("Cancelled: you are no longer the moderator of {session} ({when})."),
+    Role.RAPPORTEUR: N_("Cancelled: you are no longer the rapporteur of {session} ({when})."),
 }
 
 
@@ -47,26 +60,28 @@ def invite_uid(event: EventDef, participant: str, session_id: str) -> str:
 
 
 def public_calendar(view: PlanView, sessions: Iterable[SessionView], name: str) -> bytes:
-    """METHOD:PUBLISH with the programme only: no attendees, no participant e-mail, no speakers' link."""
-    event = view.event
+    """METHOD:PUBLISH with the programme only, in the event's first language: no attendees, no participant
+    e-mail, no speakers' link."""
+    event, language = view.event, view.language
+    t = translator(language)
     chosen = list(sessions)
-    cal = _calendar("PUBLISH", event.timezone, [t.year for s in chosen for t in (s.start, s.end)])
+    cal = _calendar("PUBLISH", event.timezone, [when.year for s in chosen for when in (s.start, s.end)])
     cal.add("X-WR-CALNAME", one_line(name))  # icalendar writes this property's line breaks unescaped
     for s in chosen:
         item = _vevent(view, session_uid(event, s.id), s.sequence, s.start, s.end)
-        item.add("SUMMARY", s.session.title)
-        lines = [event.title]
+        item.add("SUMMARY", _text(session_title(s.session, language), language))
+        lines = [localized(event.title, event.title_translations, language)]
         if s.session.description:
-            lines += ["", s.session.description]
+            lines += ["", localized(s.session.description, s.session.description_translations, language)]
         lines.append("")
         if s.session.objectives:
-            lines.append("Objectives: " + _objectives(event, s.session.objectives))
-        lines.append("Interpretation: " + ", ".join(event.languages))
+            lines.append(t._("Objectives: {objectives}", objectives=_objectives(event, s.session, language)))
+        lines.append(t._("Interpretation: {languages}", languages=_languages(event.languages, language)))
         if event.public_link:
-            lines += ["", f"Watch: {event.public_link}"]
+            lines += ["", t._("Watch: {link}", link=event.public_link)]
             item.add("LOCATION", event.public_link)
             item.add("URL", vUri(event.public_link))
-        item.add("DESCRIPTION", "\n".join(lines))
+        item.add("DESCRIPTION", _text("\n".join(lines), language))
         item.add("STATUS", "CONFIRMED")
         item.add("TRANSP", "OPAQUE")
         cal.add_component(item)
@@ -107,14 +122,21 @@ class Invitations:
             "DTSTAMP": _line("DTSTAMP", vDDDTypes(view.plan.generated_at.astimezone(dt.UTC))),
             "ORGANIZER": _line("ORGANIZER", _organizer(event)),
         }
-        self._link: dict[str, bytes] = {}
-        if event.speaker_link:
-            self._link = {
-                "LOCATION": _line("LOCATION", vText(event.speaker_link)),
-                "URL": _line("URL", vUri(event.speaker_link)),
-                "CONFERENCE": _line("CONFERENCE", _conference(event.speaker_link)),
+        self._links: dict[str, dict[str, bytes]] = {}  # by language
+        self._alarms: dict[tuple[str, str], bytes] = {}  # by language and session title
+
+    def _link(self, language: str) -> dict[str, bytes]:
+        """The lines of the speakers' link, with the CONFERENCE label in `language`."""
+        link = self.view.event.speaker_link
+        if not link:
+            return {}
+        if language not in self._links:
+            self._links[language] = {
+                "LOCATION": _line("LOCATION", vText(link)),
+                "URL": _line("URL", vUri(link)),
+                "CONFERENCE": _line("CONFERENCE", _conference(link, translator(language))),
             }
-        self._alarms: dict[str, bytes] = {}
+        return self._links[language]
 
     def make(self, invite: InviteView) -> Invitation:
         """The text and the .ics file of one invitation (see `invitation`)."""
@@ -122,9 +144,10 @@ class Invitations:
         person, s = invite.applicant, invite.session
         zone = person.timezone or event.timezone
         years, dtstart, dtend = _times(zone, s.start, s.end)
+        language = invite.language
         lines = {
             **self._shared,
-            "SUMMARY": _repeated("SUMMARY", f"{invite.role.value.capitalize()}: {s.session.title}"),
+            "SUMMARY": _repeated_text("SUMMARY", summary(invite), language),
             "DTSTART": dtstart,
             "DTEND": dtend,
             "UID": _line("UID", vText(invite_uid(event, person.id, s.id))),
@@ -138,11 +161,12 @@ class Invitations:
         else:
             text = description(view, invite)
             lines["STATUS"] = _repeated("STATUS", "CONFIRMED")
-            lines.update(self._link)
-            if s.session.title not in self._alarms:
-                self._alarms[s.session.title] = bytes(_alarm(event, s).to_ical())
-            alarm = self._alarms[s.session.title]
-        lines["DESCRIPTION"] = _line("DESCRIPTION", vText(text))
+            lines.update(self._link(language))
+            key = (language, s.session.title)
+            if key not in self._alarms:
+                self._alarms[key] = bytes(_alarm(event, s, language).to_ical())
+            alarm = self._alarms[key]
+        lines["DESCRIPTION"] = _line("DESCRIPTION", _text(text, language))
         # icalendar's order: VEVENT's canonical properties first, the others alphabetically, then the VALARM
         properties = [lines[name] for name in canonsort_keys(lines, Event.canonical_order)]
         head = _head(invite.method, zone, years)
@@ -160,68 +184,132 @@ def attendee(invite: InviteView) -> vCalAddress:
     return address
 
 
+def summary(invite: InviteView) -> str:
+    """`Speaker: Round table 1`, in the person's language."""
+    t = translator(invite.language)
+    role = _capital(t._(ROLE_NAMES.get(invite.role, invite.role.value)))
+    return t._("{role}: {session}", role=role, session=session_title(invite.session.session, invite.language))
+
+
+def session_title(session: Session, language: str) -> str:
+    """The session's title in `language` when the organisers translated it, else as written."""
+    return localized(session.title, session.title_translations, language)
+
+
 def description(view: PlanView, invite: InviteView) -> str:
-    """What the person needs to take part: role, times in event time and their own time, tech check,
-    objectives, languages and the join link."""
+    """What the person needs to take part, in their language: role, times in event time and their own time,
+    tech check, objectives, languages and the join link."""
     event = view.event
     person, s = invite.applicant, invite.session
+    language = invite.language
+    t = translator(language)
     zone = person.timezone or event.timezone
     tz = pytz.timezone(zone)
     # A person whose clock reads like the event's gets event time only, said to be theirs too.
-    own_zone = any(t.astimezone(tz).utcoffset() != t.utcoffset() for t in (s.start, s.end))
+    own_zone = any(when.astimezone(tz).utcoffset() != when.utcoffset() for when in (s.start, s.end))
 
     def both(start: dt.datetime, end: dt.datetime) -> str:
         """Event time, and the person's time when it is another zone (with the date when it differs)."""
-        text = f"{_span(start, end, s.start)} event time"
-        if own_zone:
-            text += f", {_span(start.astimezone(tz), end.astimezone(tz), s.start)} your time"
-        return text
+        span = _span(t, start, end, s.start)
+        if not own_zone:
+            return t._("{span} event time", span=span)
+        local = _span(t, start.astimezone(tz), end.astimezone(tz), s.start)
+        return t._("{span} event time, {local} your time", span=span, local=local)
 
-    lines = [s.session.title, event.title, "", f"Your role: {invite.role.value}"]
-    same = "" if own_zone else ", the same as yours"
-    lines.append(f"Session: {_span(s.start, s.end)} {_zone(s.start)} (event time, {event.timezone}{same})")
+    lines = [
+        session_title(s.session, language),
+        localized(event.title, event.title_translations, language),
+        "",
+        t._("Your role: {role}", role=t._(ROLE_NAMES.get(invite.role, invite.role.value))),
+    ]
+    when = f"{_span(t, s.start, s.end)} {_zone(s.start)}"
     if own_zone:
+        lines.append(t._("Session: {when} (event time, {zone})", when=when, zone=event.timezone))
         local_start, local_end = s.start.astimezone(tz), s.end.astimezone(tz)
-        lines.append(f"Your time: {_span(local_start, local_end, s.start)} {_zone(local_start)} ({zone})")
+        local = f"{_span(t, local_start, local_end, s.start)} {_zone(local_start)}"
+        lines.append(t._("Your time: {when} ({zone})", when=local, zone=zone))
+    else:
+        lines.append(
+            t._("Session: {when} (event time, {zone}, the same as yours)", when=when, zone=event.timezone)
+        )
     lines += [
-        f"{SLOT_LABELS.get(i.segment, i.segment)}: {both(i.start, i.end)} ({_minutes(i)})"
+        t._(
+            "{slot}: {times} ({duration})",
+            slot=t._(SLOT_LABELS.get(i.segment, i.segment)),
+            times=both(i.start, i.end),
+            duration=t.minutes(i.minutes),
+        )
         for i in invite.slots
     ]
     tech = s.start - dt.timedelta(minutes=event.tech_check_minutes)
-    tech_local = tech.astimezone(tz)
-    lines.append(
-        f"Tech check: join at {_time(tech, s.start)} event time"
-        + (f", {_time(tech_local, s.start)} your time" if own_zone else "")
-        + f" ({event.tech_check_minutes} minutes before the start)"
-    )
+    if own_zone:
+        lines.append(
+            t.n_(
+                "Tech check: join at {time} event time, {local} your time ({n} minute before the start)",
+                "Tech check: join at {time} event time, {local} your time ({n} minutes before the start)",
+                event.tech_check_minutes,
+                time=_time(t, tech, s.start),
+                local=_time(t, tech.astimezone(tz), s.start),
+            )
+        )
+    else:
+        lines.append(
+            t.n_(
+                "Tech check: join at {time} event time ({n} minute before the start)",
+                "Tech check: join at {time} event time ({n} minutes before the start)",
+                event.tech_check_minutes,
+                time=_time(t, tech, s.start),
+            )
+        )
     if s.session.objectives:
-        lines.append("Objectives: " + _objectives(event, s.session.objectives))
-    languages = f"Interpretation: {', '.join(event.languages)}"
+        lines.append(t._("Objectives: {objectives}", objectives=_objectives(event, s.session, language)))
+    languages = _languages(event.languages, language)
     if person.languages:
-        languages += f"; you speak in {person.languages[0]}"
-    lines.append(languages)
+        own = language_name(person.languages[0], language)
+        lines.append(
+            t._("Interpretation: {languages}; you speak in {language}", languages=languages, language=own)
+        )
+    else:
+        lines.append(t._("Interpretation: {languages}", languages=languages))
     if event.speaker_link:
         lines += [
             "",
-            f"Join: {event.speaker_link}",
-            "This link is for those with a role in the session: please do not share it.",
+            t._("Join: {link}", link=event.speaker_link),
+            t._("This link is for those with a role in the session: please do not share it."),
         ]
-    lines += ["", f"Questions: {event.organiser_name}, {event.organiser_email}"]
+    lines += ["", _questions(view, t)]
     return "\n".join(lines)
 
 
 def cancellation_text(view: PlanView, invite: InviteView) -> str:
-    """The description of a CANCEL: which role in which session no longer holds."""
+    """The description of a CANCEL, in the person's language: which role in which session no longer holds."""
     s = invite.session
-    when = f"{_span(s.start, s.end)} {_zone(s.start)}"
+    t = translator(invite.language)
+    when = f"{_span(t, s.start, s.end)} {_zone(s.start)}"
     tz = pytz.timezone(invite.applicant.timezone or view.event.timezone)
     local_start, local_end = s.start.astimezone(tz), s.end.astimezone(tz)
     if local_start.utcoffset() != s.start.utcoffset():
-        when += f", {_span(local_start, local_end, s.start)} {_zone(local_start)} your time"
-    return (
-        f"Cancelled: you are no longer {invite.role.value} in {s.session.title} ({when}).\n\n"
-        f"Questions: {view.event.organiser_name}, {view.event.organiser_email}"
-    )
+        local = f"{_span(t, local_start, local_end, s.start)} {_zone(local_start)}"
+        when = t._("{when}, {local} your time", when=when, local=local)
+    sentence = CANCELLED.get(invite.role, CANCELLED[Role.SPEAKER])
+    title = session_title(s.session, invite.language)
+    return t._(sentence, session=title, when=when) + "\n\n" + _questions(view, t)
+
+
+def _questions(view: PlanView, t: Translator) -> str:
+    event = view.event
+    return t._("Questions: {name}, {email}", name=event.organiser_name, email=event.organiser_email)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _text(value: str, language: str) -> vText:
+    """A TEXT value with its RFC 5545 LANGUAGE parameter."""
+    text = vText(value)
+    text.params["LANGUAGE"] = language
+    return text
 
 
 def _calendar(method: str, zone: str, years: Iterable[int]) -> Calendar:
@@ -258,8 +346,14 @@ def _times(zone: str, start: dt.datetime, end: dt.datetime) -> tuple[tuple[int, 
 
 @functools.lru_cache(maxsize=4096)
 def _repeated(name: str, value: str | int) -> bytes:
-    """A TEXT or INTEGER line that many invitations share, such as SUMMARY, STATUS or SEQUENCE."""
+    """A TEXT or INTEGER line that many invitations share, such as STATUS or SEQUENCE."""
     return _line(name, vInt(value) if isinstance(value, int) else vText(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _repeated_text(name: str, value: str, language: str) -> bytes:
+    """A TEXT line in a language that many invitations share, such as SUMMARY."""
+    return _line(name, _text(value, language))
 
 
 def _vevent(view: PlanView, uid: str, sequence: int, start: dt.datetime, end: dt.datetime) -> Event:
@@ -314,41 +408,58 @@ def _end_within(line: str, start: int) -> int:
     return len(line)
 
 
-def _conference(link: str) -> vUri:
+def _conference(link: str, t: Translator) -> vUri:
     """RFC 7986 CONFERENCE with FEATURE as a list parameter (icalendar's Conference() quotes it into one value)."""
     uri = vUri(link)
     uri.params["VALUE"] = "URI"
     uri.params["FEATURE"] = ["AUDIO", "VIDEO"]
-    uri.params["LABEL"] = "Speakers' link"
+    uri.params["LABEL"] = t._("Speakers' link")
     return uri
 
 
-def _alarm(event: EventDef, s: SessionView) -> Alarm:
+def alarm_text(s: SessionView, language: str) -> str:
+    """The reminder's text: `Tech check for Round table 1 in 15 minutes`, in `language`."""
+    t = translator(language)
+    return t.n_(
+        "Tech check for {session} in {n} minute",
+        "Tech check for {session} in {n} minutes",
+        ALARM_MINUTES,
+        session=session_title(s.session, language),
+    )
+
+
+def _alarm(event: EventDef, s: SessionView, language: str) -> Alarm:
     alarm = Alarm()
     alarm.add("ACTION", "DISPLAY")
-    alarm.add("DESCRIPTION", f"Tech check for {s.session.title} in {ALARM_MINUTES} minutes")
+    alarm.add("DESCRIPTION", _text(alarm_text(s, language), language))
     alarm.add("TRIGGER", dt.timedelta(minutes=-(event.tech_check_minutes + ALARM_MINUTES)))
     return alarm
 
 
-def _objectives(event: EventDef, numbers: Iterable[int]) -> str:
-    return ", ".join(
-        f"{n} ({event.objective_titles[n]})" if n in event.objective_titles else str(n) for n in numbers
-    )
+def _objectives(event: EventDef, session: Session, language: str) -> str:
+    """`3 (Information), 5 (Regular pathways)`, with the labels in `language` where there are some."""
+    labelled = ((n, objective_label(event, n, language)) for n in session.objectives)
+    return ", ".join(f"{n} ({label})" if label else str(n) for n, label in labelled)
 
 
-def _span(start: dt.datetime, end: dt.datetime, reference: dt.datetime | None = None) -> str:
-    """`Thu 12 Nov 2020 10:00-11:45` without a reference; with one, `10:00-11:45` on the reference's date in
-    the event's zone, and the date written out where it differs: `Fri 13 Nov 00:30-02:15`, `23:30-Fri 13 Nov 00:15`.
+def _languages(codes: Iterable[str], language: str) -> str:
+    """The names of languages in `language`: `English, French, Russian`, `anglais, français, russe`."""
+    return ", ".join(language_name(code, language) for code in codes)
+
+
+def _span(t: Translator, start: dt.datetime, end: dt.datetime, reference: dt.datetime | None = None) -> str:
+    """`Thursday, 12 November 2020 10:00-11:45` without a reference; with one, `10:00-11:45` on the reference's
+    date in the event's zone, and the date written out where it differs: `Fri 13 Nov 00:30-02:15`,
+    `23:30-Fri 13 Nov 00:15` (in the translator's language).
     """
     if reference is None:
-        return f"{start:%a %d %b %Y %H:%M}-{end:%H:%M}"
-    return f"{_time(start, reference)}-{_time(end, start)}"
+        return f"{t.date(start)} {t.time(start)}-{t.time(end)}"
+    return f"{_time(t, start, reference)}-{_time(t, end, start)}"
 
 
-def _time(when: dt.datetime, reference: dt.datetime) -> str:
+def _time(t: Translator, when: dt.datetime, reference: dt.datetime) -> str:
     """`HH:MM`, preceded by the date when it is not the reference's date (read in the reference's own zone)."""
-    return f"{when:%H:%M}" if when.date() == reference.date() else f"{when:%a %d %b %H:%M}"
+    return t.time(when) if when.date() == reference.date() else f"{t.day(when)} {t.time(when)}"
 
 
 def _zone(when: dt.datetime) -> str:

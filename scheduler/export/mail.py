@@ -24,7 +24,17 @@ from email.headerregistry import Address
 from email.utils import format_datetime
 from pathlib import Path
 
-from scheduler.export.ics import Invitation, Invitations, cancellation_text, description, invite_uid, one_line
+from scheduler.domain import Role
+from scheduler.export.ics import (
+    Invitation,
+    Invitations,
+    cancellation_text,
+    description,
+    invite_uid,
+    one_line,
+    session_title,
+)
+from scheduler.i18n import N_, translator
 from scheduler.views import InviteView, PlanView
 
 log = logging.getLogger(__name__)
@@ -46,28 +56,46 @@ def message_id(uid: str, sequence: int, method: str) -> str:
     return f"<{local}.{sequence}.{method.lower()}@{domain}>"
 
 
+# Subjects by kind of message and role: whole phrases, since the role's grammar differs between languages.
+SUBJECTS = {
+    ("new", Role.SPEAKER): N_("Invitation: Speaker in {session}"),
+    ("new", Role.MODERATOR): N_("Invitation: Moderator of {session}"),
+    ("new", Role.RAPPORTEUR): N_("Invitation: Rapporteur of {session}"),
+    ("updated", Role.SPEAKER): N_("Updated invitation: Speaker in {session}"),
+    ("updated", Role.MODERATOR): N_("Updated invitation: Moderator of {session}"),
+    ("updated", Role.RAPPORTEUR): N_("Updated invitation: Rapporteur of {session}"),
+    ("cancelled", Role.SPEAKER): N_("Cancelled: Speaker in {session}"),
+    ("cancelled", Role.MODERATOR): N_("Cancelled: Moderator of {session}"),
+    ("cancelled", Role.RAPPORTEUR): N_("Cancelled: Rapporteur of {session}"),
+}
+
+
 def subject(invite: InviteView) -> str:
-    """`Invitation: Speaker in Round table 1`, `Updated invitation: ...` or `Cancelled: ...`."""
-    what = f"{invite.role.value.capitalize()} in {invite.session.session.title}"
-    if invite.method == "CANCEL":
-        return f"Cancelled: {what}"
-    return f"{'Updated invitation' if invite.sequence > 0 else 'Invitation'}: {what}"
+    """`Invitation: Speaker in Round table 1`, `Updated invitation: ...` or `Cancelled: ...`, in the person's
+    language (the header encodes it as RFC 2047 words when it is not ASCII)."""
+    kind = "cancelled" if invite.method == "CANCEL" else "updated" if invite.sequence > 0 else "new"
+    message = SUBJECTS.get((kind, invite.role), SUBJECTS[kind, Role.SPEAKER])
+    return translator(invite.language)._(
+        message, session=session_title(invite.session.session, invite.language)
+    )
 
 
 def letter(view: PlanView, invite: InviteView, body: str | None = None) -> str:
-    """The text/plain part: the same facts as the calendar event, for reading; `body` is the invitation's text
-    (Invitation.text) when the caller has it already."""
+    """The text/plain part, in the person's language: the same facts as the calendar event, for reading; `body`
+    is the invitation's text (Invitation.text) when the caller has it already."""
     event = view.event
+    t = translator(invite.language)
     if invite.method == "CANCEL":
         body = cancellation_text(view, invite) if body is None else body
-        action = "The calendar part of this message removes the session from your calendar."
+        action = t._("The calendar part of this message removes the session from your calendar.")
     else:
         body = description(view, invite) if body is None else body
-        action = (
+        action = t._(
             "The calendar part of this message (also attached as invite.ics) adds the session to your "
             "calendar; please accept or decline it there."
         )
-    return f"Dear {invite.applicant.name},\n\n{body}\n\n{action}\n\n{event.organiser_name}\n"
+    greeting = t._("Dear {name},", name=invite.applicant.name)
+    return f"{greeting}\n\n{body}\n\n{action}\n\n{event.organiser_name}\n"
 
 
 def message(view: PlanView, invite: InviteView, made: Invitation | None = None) -> bytes:

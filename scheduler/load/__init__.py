@@ -53,6 +53,8 @@ def load_event(folder: Path | str) -> Event:
         submission_deadline=spec.submission_deadline,
         submission_word_limit=spec.submission_word_limit,
         objective_titles=objectives.titles,
+        objective_translations=objectives.translations,
+        title_translations=spec.title_translations,
         rules=spec.rules,
     )
 
@@ -62,6 +64,7 @@ def _read_objectives(path: Path, problems: list[Problem]) -> KnownObjectives:
     from_event = path.exists()
     rows = _read_reference(path if from_event else GCM_OBJECTIVES, "objective", problems)
     titles: dict[int, str] = {}
+    translations: dict[str, dict[int, str]] = {}
     for row_number, row in rows:
         text = (row.get("objective") or "").strip()
         if not text.isdigit():
@@ -77,6 +80,12 @@ def _read_objectives(path: Path, problems: list[Problem]) -> KnownObjectives:
             continue
         number = int(text)
         titles[number] = (row.get("short_label") or row.get("title") or f"Objective {number}").strip()
+        # short_label_fr, else title_fr: the label of the objective in that language
+        for column in sorted(c for c in row if isinstance(c, str)):
+            language = column.removeprefix("short_label_").removeprefix("title_")
+            text = (row.get(f"short_label_{language}") or row.get(f"title_{language}") or "").strip()
+            if language != column and text:
+                translations.setdefault(language, {})[number] = text
     if from_event and not titles and not problems:
         problems.append(
             Problem(
@@ -85,7 +94,7 @@ def _read_objectives(path: Path, problems: list[Problem]) -> KnownObjectives:
                 "add one row per objective, or delete the file to use the GCM's 23",
             )
         )
-    return KnownObjectives(titles, from_event)
+    return KnownObjectives(titles, from_event, translations)
 
 
 def _read_member_states(path: Path, problems: list[Problem]) -> dict[str, MemberState] | None:

@@ -29,6 +29,7 @@ from scheduler.domain import (
     Role,
     Window,
 )
+from scheduler.i18n import catalogue_languages
 from scheduler.load.encoding import decode
 from scheduler.load.event_toml import (
     EMAIL,
@@ -76,6 +77,8 @@ COLUMNS = (
     "status",
     "registered_at",
 )
+# Optional columns beyond the contract's (the template leaves them out; docs/input.md describes them).
+OPTIONAL = ("correspondence_language",)
 REQUIRED = ("id", "name", "email", "category", "interests")
 STATUSES = ("active", "withdrawn")
 CATEGORIES = tuple(c.value for c in Category)
@@ -473,10 +476,11 @@ def _columns(table: _Sheet, problems: list[Problem]) -> dict[str, int]:
         else:
             positions[name] = i
     # Other columns are allowed, but one that is nearly the name of an absent contract column is a typo.
-    absent = [c for c in COLUMNS if c not in positions]
+    absent = [c for c in (*COLUMNS, *OPTIONAL) if c not in positions]
     explained = set()
     for name, i in positions.items():
-        close = difflib.get_close_matches(name, absent, n=1, cutoff=0.75) if name not in COLUMNS else []
+        known = name in COLUMNS or name in OPTIONAL
+        close = difflib.get_close_matches(name, absent, n=1, cutoff=0.75) if not known else []
         if close:
             problem(f'unknown column "{shown(name)}"', f'did you mean "{close[0]}"?', i)
             explained.add(close[0])
@@ -613,6 +617,7 @@ class _RowParser:
         fixed = tuple(dict.fromkeys(self._pairs(values, "fixed")))
         status = self.field(values, "status", _one_of(STATUSES, "status"), "active")
         registered_at = self.field(values, "registered_at", parse_datetime)
+        correspondence = self.field(values, "correspondence_language", self._correspondence, "")
         if category is None:
             return None
         return Applicant(
@@ -637,8 +642,21 @@ class _RowParser:
             fixed=fixed,
             withdrawn=status == "withdrawn",
             registered_at=registered_at,
+            correspondence_language=correspondence,
             row=number,
         )
+
+    def _correspondence(self, value: Any) -> str:
+        """A language the event offers (scheduler writes it and the event lists it), for the person's mail."""
+        code = str(value).strip().lower()
+        offered = [c for c in self.spec.languages if c in catalogue_languages()] or ["en"]
+        if code not in offered:
+            raise BadValue(
+                f'"{shown(code)}" is not a language this event writes in',
+                f"write one of {', '.join(offered) or 'en'}, or leave it blank for the first of the person's "
+                "languages that is",
+            )
+        return code
 
     def _control_characters(self, values: list[Any]) -> None:
         """A problem for each named column's cell that holds a control character; the cell is not checked further.

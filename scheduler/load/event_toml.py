@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytz
 
-from scheduler.domain import LEVELS, Break, Category, Day, Rules, Segments, Session, SessionKind
+from scheduler.domain import LEVELS, Break, Category, Day, Rules, Segments, Session, SessionKind, Translations
 from scheduler.load.encoding import decode
 from scheduler.load.limits import EVENT_TOML, FileRefused, read_limited
 from scheduler.load.objectives import KnownObjectives
@@ -65,6 +65,8 @@ SESSION_KEYS = {
     "segments",
     "description",
 }
+# An organiser's translation of a text key, beside it: title_fr = "...", description_ru = "...".
+TRANSLATED = re.compile(r"^(title|description)_([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)$")
 SEGMENT_KEYS = {"opening", "intervention", "discussion", "closing", "report"}
 RULE_KEYS = {f.name for f in fields(Rules)}
 UNCHECKED = "the sessions named in the applicants are checked once this is fixed"
@@ -93,6 +95,7 @@ class EventSpec:
     organiser_email: str = ""
     uid_domain: str = ""
     languages: tuple[str, ...] = ("en",)
+    title_translations: Translations = ()
     public_link: str = ""
     speaker_link: str = ""
     tech_check_minutes: int = 30
@@ -212,6 +215,35 @@ class _Reader:
             )
             usable = False
         return usable
+
+
+def _translation_keys(table: dict[str, Any], bases: set[str]) -> set[str]:
+    """The keys of `table` that translate one of its text keys `bases` (`title_fr`), allowed beside them."""
+    return {key for key in table if (match := TRANSLATED.match(key)) and match[1] in bases}
+
+
+def _translations(
+    reader: _Reader, table: dict[str, Any], path: str, spec: EventSpec
+) -> dict[str, Translations]:
+    """The translations of the text keys of a table, by key (`title`, `description`), sorted by language; a
+    problem for a language that is not one of the event's."""
+    found: dict[str, list[tuple[str, str]]] = {"title": [], "description": []}
+    for key in sorted(table):
+        match = TRANSLATED.match(key)
+        if not match or match[1] not in found:
+            continue
+        base, language = match[1], match[2]
+        if language not in spec.languages:
+            reader.problem(
+                f"{path}.{key}",
+                f'"{language}" is not one of the event\'s languages ({", ".join(spec.languages)})',
+                f"add it to languages in [event], or delete {key}",
+            )
+            continue
+        text = reader.get(table, key, path, _text)
+        if text is not None:
+            found[base].append((language, text))
+    return {base: tuple(items) for base, items in found.items()}
 
 
 def _display(path: str) -> str:
@@ -450,12 +482,13 @@ def _read_event(reader: _Reader, table: Any, spec: EventSpec) -> None:
             "event", "missing table [event]", "start the file with [event] and its id, title, timezone"
         )
         return
-    reader.unknown_keys(table, EVENT_KEYS, "event")
+    reader.unknown_keys(table, EVENT_KEYS | _translation_keys(table, {"title"}), "event")
     spec.id = reader.get(table, "id", "event", _slug, "", required=True)
     spec.title = reader.get(table, "title", "event", _text, "", required=True)
     spec.timezone = reader.get(table, "timezone", "event", timezone_name, "", required=True)
     spec.uid_domain = reader.get(table, "uid_domain", "event", _domain, "", required=True)
     spec.languages = reader.get(table, "languages", "event", _languages, ("en",))
+    spec.title_translations = _translations(reader, table, "event", spec)["title"]
     reader.get(table, "description", "event", _text, "")  # not used: read only to check it
     spec.public_link = reader.get(table, "public_link", "event", _link, "")
     spec.speaker_link = reader.get(table, "speaker_link", "event", _link, "")
@@ -517,11 +550,12 @@ def _read_days(reader: _Reader, data: dict[str, Any], spec: EventSpec) -> set[dt
         else:
             known = False
     for path, table in _tables(reader, data, "breaks"):
-        reader.unknown_keys(table, BREAK_KEYS, path)
+        reader.unknown_keys(table, BREAK_KEYS | _translation_keys(table, {"title"}), path)
         date = reader.get(table, "date", path, parse_date, required=True)
         start = reader.get(table, "start", path, parse_time, required=True)
         end = reader.get(table, "end", path, parse_time, required=True)
         title = reader.get(table, "title", path, _text, "Break")
+        translated = _translations(reader, table, path, spec)["title"]
         if not (date and start and end):
             continue
         if end <= start:
@@ -537,7 +571,7 @@ def _read_days(reader: _Reader, data: dict[str, Any], spec: EventSpec) -> set[dt
                 "move the break into one of the [[days]], or delete it",
             )
         else:
-            spec.breaks.append(Break(date, start, end, title))
+            spec.breaks.append(Break(date, start, end, title, translated))
     return unusable if known else None
 
 
@@ -617,8 +651,9 @@ def _read_session(
     known_objectives: KnownObjectives,
     unusable_dates: set[dt.date] | None,
 ) -> Session | None:
-    reader.unknown_keys(table, SESSION_KEYS, path)
+    reader.unknown_keys(table, SESSION_KEYS | _translation_keys(table, {"title", "description"}), path)
     before = len(reader.problems)
+    translated = _translations(reader, table, path, spec)
     sid = reader.get(table, "id", path, _slug, required=True)
     title = reader.get(table, "title", path, _text, required=True)
     kind = reader.get(table, "kind", path, _choice(SessionKind, "kind"), SessionKind.OTHER)
@@ -684,6 +719,8 @@ def _read_session(
         min_level=min_level,
         segments=segments,
         description=description,
+        title_translations=translated["title"],
+        description_translations=translated["description"],
     )
     if session.is_fixed:
         days_known = unusable_dates is not None and session.date not in unusable_dates

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -16,6 +16,7 @@ GCM_OBJECTIVES = Path(str(resources.files("scheduler").joinpath("templates", "ob
 class KnownObjectives:
     titles: dict[int, str]  # number -> short label
     from_event: bool  # read from the event's objectives.csv, not the GCM default
+    translations: dict[str, dict[int, str]] = field(default_factory=dict)  # language -> number -> label
 
     def unknown(self, numbers: Iterable[int]) -> tuple[str, str] | None:
         """A message and a hint for the numbers that are not objectives of the event; None when all are."""

@@ -23,6 +23,7 @@ from scheduler.domain import Role
 from scheduler.export import ics, mail
 from scheduler.export.ics import one_line
 from scheduler.export.vtimezone import vtimezone
+from scheduler.i18n import translator
 from scheduler.views import InviteView, PlanView, build_view
 from tests import factories as f
 from tests.test_hostile_text import NAMES
@@ -59,7 +60,7 @@ def views() -> list[PlanView]:
             name=name,
             email=ADDRESSES[n % len(ADDRESSES)],
             timezone=ZONES[n % len(ZONES)],
-            languages=("en",),
+            languages=(("en",), ("fr", "en"), ("ru",))[n % 3],
         )
         for n, name in enumerate(PEOPLE, start=1)
     ]
@@ -71,7 +72,7 @@ def views() -> list[PlanView]:
         ],
         people,
         days=(f.Day(f.DAY, dt.time(8, 0), dt.time(18, 0)),),
-        languages=("en", "fr"),
+        languages=("en", "fr", "ru"),
         speaker_link="https://meet.example.org/j/1?pwd=x",
         objective_titles={1: "Data"},
     )
@@ -107,24 +108,24 @@ def reference_invitation(view: PlanView, invite: InviteView) -> bytes:
     organizer.params["CN"] = vText(event.organiser_name)
     item.add("ORGANIZER", organizer)
     item.add("ATTENDEE", ics.attendee(invite))
-    item.add("SUMMARY", f"{invite.role.value.capitalize()}: {s.session.title}")
+    item.add("SUMMARY", ics.summary(invite), parameters={"LANGUAGE": invite.language})
     if invite.method == "CANCEL":
         item.add("STATUS", "CANCELLED")
-        item.add("DESCRIPTION", ics.cancellation_text(view, invite))
+        item.add("DESCRIPTION", ics.cancellation_text(view, invite), parameters={"LANGUAGE": invite.language})
     else:
         item.add("STATUS", "CONFIRMED")
-        item.add("DESCRIPTION", ics.description(view, invite))
+        item.add("DESCRIPTION", ics.description(view, invite), parameters={"LANGUAGE": invite.language})
         assert event.speaker_link
         item.add("LOCATION", event.speaker_link)
         item.add("URL", vUri(event.speaker_link))
         conference = vUri(event.speaker_link)
         conference.params["VALUE"] = "URI"
         conference.params["FEATURE"] = ["AUDIO", "VIDEO"]
-        conference.params["LABEL"] = "Speakers' link"
+        conference.params["LABEL"] = translator(invite.language)._("Speakers' link")
         item.add("CONFERENCE", conference)
         alarm = Alarm()
         alarm.add("ACTION", "DISPLAY")
-        alarm.add("DESCRIPTION", f"Tech check for {s.session.title} in {ics.ALARM_MINUTES} minutes")
+        alarm.add("DESCRIPTION", ics.alarm_text(s, invite.language), parameters={"LANGUAGE": invite.language})
         alarm.add("TRIGGER", dt.timedelta(minutes=-(event.tech_check_minutes + ics.ALARM_MINUTES)))
         item.add_component(alarm)
     cal.add_component(item)

@@ -1,8 +1,9 @@
 """Calendar and mail files of a tiny hand-built event, compared byte for byte with tests/golden/tiny/.
 
 The event has people in Tokyo (the session ends past midnight there), Honolulu (the day before), Almaty (a zone
-without DST or abbreviation), New York and Geneva, a name with `,` and `;`, and a Cyrillic one. Version 2
-withdraws a speaker: a CANCEL, and updates for those whose slot moved.
+without DST or abbreviation), New York and Geneva, a name with `,` and `;`, and a Cyrillic one. Élodie Martin
+reads French, Айгерим Садыкова Russian (S2's title and the event's are translated, S1's only into French),
+everyone else English. Version 2 withdraws a speaker: a CANCEL, and updates for those whose slot moved.
 
 After a deliberate change of the output, regenerate the files with `UPDATE_GOLDEN=1 pytest tests/export`, and
 read the diff before committing it.
@@ -33,8 +34,21 @@ V2_GENERATED = dt.datetime(2020, 11, 5, 12, 0, tzinfo=dt.UTC)
 def tiny_event() -> Event:
     return f.event(
         [
-            f.session("S1", title="Round table: one, two; three", start=dt.time(15, 30), objectives=(3, 5)),
-            f.session("S2", title="Opening", kind=SessionKind.OPENING, start=dt.time(9, 0), speakers=(1, 2)),
+            f.session(
+                "S1",
+                title="Round table: one, two; three",
+                start=dt.time(15, 30),
+                objectives=(3, 5),
+                title_translations=(("fr", "Table ronde : un, deux ; trois"),),
+            ),
+            f.session(
+                "S2",
+                title="Opening",
+                kind=SessionKind.OPENING,
+                start=dt.time(9, 0),
+                speakers=(1, 2),
+                title_translations=(("fr", "Ouverture"), ("ru", "Открытие")),
+            ),
         ],
         [
             f.person("M1", "S1:moderator", name="Élodie Martin", languages=("fr", "en")),
@@ -49,6 +63,8 @@ def tiny_event() -> Event:
         public_link="https://webtv.example.org/tiny",
         speaker_link="https://meet.example.org/j/tiny?pwd=x",
         objective_titles={3: "Information", 5: "Regular pathways"},
+        objective_translations={"fr": {3: "Fourniture d’informations"}},
+        title_translations=(("fr", "Petit événement"), ("ru", "Небольшое мероприятие")),
     )
 
 
@@ -121,13 +137,13 @@ def description(folder: Path, name: str) -> str:
 def test_tokyo_sees_its_own_date_once_the_session_passes_midnight(versions: dict[str, Path]) -> None:
     text = description(versions["v1"], "P1_S1.ics")
 
-    assert "Session: Thu 12 Nov 2020 15:30-16:30 CET (event time, Europe/Zurich)" in text
+    assert "Session: Thursday, 12 November 2020 15:30-16:30 CET (event time, Europe/Zurich)" in text
     assert "Your time: 23:30-Fri 13 Nov 00:30 JST (Asia/Tokyo)" in text
     # opening, P1, P2 (registered later), closing: a quarter of the hour each
     assert "Your intervention: 15:45-16:00 event time, 23:45-Fri 13 Nov 00:00 your time (15 minutes)" in text
     assert "Tech check: join at 15:00 event time, 23:00 your time (30 minutes before the start)" in text
     assert "Objectives: 3 (Information), 5 (Regular pathways)" in text
-    assert "Interpretation: en, fr, ru; you speak in en" in text
+    assert "Interpretation: English, French, Russian; you speak in English" in text
 
 
 def test_honolulu_sees_the_day_before(versions: dict[str, Path]) -> None:
@@ -139,14 +155,14 @@ def test_honolulu_sees_the_day_before(versions: dict[str, Path]) -> None:
 
 
 def test_a_zone_without_abbreviation_shows_its_offset(versions: dict[str, Path]) -> None:
-    assert "Your time: 14:00-15:00 UTC+06 (Asia/Almaty)" in description(versions["v1"], "P3_S2.ics")
+    assert "Ваше время: 14:00-15:00 UTC+06 (Asia/Almaty)" in description(versions["v1"], "P3_S2.ics")
 
 
 def test_event_time_alone_for_someone_in_the_event_zone(versions: dict[str, Path]) -> None:
     text = description(versions["v1"], "M1_S1.ics")
 
-    assert "(event time, Europe/Zurich, the same as yours)" in text
-    assert "your time" not in text.lower()
+    assert "(heure de la réunion, Europe/Zurich, la même que la vôtre)" in text
+    assert "votre heure locale" not in text
 
 
 def test_withdrawal_sends_a_cancel_and_updates_only_the_moved_slots(versions: dict[str, Path]) -> None:

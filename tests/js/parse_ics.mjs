@@ -43,6 +43,9 @@ function readEvent(vevent) {
     location: text("location"),
     url: text("url"),
     description: text("description"),
+    // RFC 5545 LANGUAGE of the texts, as ical.js reads the parameter
+    summary_language: vevent.getFirstProperty("summary")?.getParameter("language") ?? null,
+    description_language: vevent.getFirstProperty("description")?.getParameter("language") ?? null,
   };
 }
 
