@@ -14,7 +14,7 @@ from benchmarks.cbc import CbcModel
 from benchmarks.common import judge
 from benchmarks.generate import SIZES, generate
 from benchmarks.greedy import greedy
-from scheduler import solve
+from scheduler import release
 from scheduler.load import load_event
 from scheduler.validate import check
 
@@ -46,7 +46,7 @@ def test_generator_is_seeded(tiny: Path, tmp_path: Path) -> None:
 def test_scheduler_cbc_and_greedy_plan_the_tiny_instance(tiny: Path) -> None:
     event = load_event(tiny)
 
-    planned = solve.plan(event, time_limit=20, generated_at=GENERATED)
+    planned = release.plan(event, time_limit=20, generated_at=GENERATED)
     assert check(event, planned) == []
     assert planned.solver is not None and planned.solver.status == "optimal"
 
