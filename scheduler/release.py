@@ -77,7 +77,6 @@ def fingerprint(calendar: bytes) -> str:
 def fingerprinted(view: PlanView) -> tuple[list[Placement], list[Assignment]]:
     """The plan's placements and assignments, each with the fingerprint of its public session event or its
     invitation as the exporters render them."""
-    plan = view.plan
     public = {s.id: fingerprint(session_calendar(view, s)) for s in view.sessions}
     invitations = Invitations(view)
     invited = {
@@ -86,8 +85,8 @@ def fingerprinted(view: PlanView) -> tuple[list[Placement], list[Assignment]]:
         if i.method == "REQUEST"
     }
     return (
-        [replace(p, fingerprint=public[p.session]) for p in plan.placements],
-        [replace(a, fingerprint=invited[a.participant, a.session]) for a in plan.assignments],
+        [replace(p, fingerprint=public[p.session]) for p in view.plan.placements],
+        [replace(a, fingerprint=invited[a.participant, a.session]) for a in view.plan.assignments],
     )
 
 
