@@ -81,6 +81,7 @@ EXAMPLES = """examples:
   scheduler export out/plan.json --event data/gcm2020-unece --out out
   scheduler send out --smtp smtp.example.org:25
   scheduler init my-event
+  scheduler import registrations.csv data/gcm2020-unece --mapping mapping.toml --dry-run
 """
 
 
@@ -216,6 +217,24 @@ def _parser() -> argparse.ArgumentParser:
         _init,
     )
     sub.add_argument("event", type=Path, metavar="NEW_EVENT_DIR")
+
+    sub = command(
+        "import",
+        "turn a registration export (.xlsx or .csv) into the event's applicants sheet",
+        "scheduler import registrations.csv data/gcm2020-unece --mapping mapping.toml",
+        _import,
+    )
+    sub.add_argument("source", type=Path, metavar="SOURCE")
+    sub.add_argument("event", type=Path, nargs="?", metavar="EVENT_DIR")
+    sub.add_argument(
+        "--mapping", type=Path, metavar="MAPPING_TOML", help="what the export's columns and answers mean"
+    )
+    sub.add_argument("--dry-run", action="store_true", help="report what the import would do; write nothing")
+    sub.add_argument(
+        "--suggest-mapping",
+        action="store_true",
+        help="print a commented mapping to start from (with EVENT_DIR, its sessions help map the interests)",
+    )
 
     sub = command(
         "send",
@@ -499,6 +518,50 @@ def _init(args: argparse.Namespace) -> int:
         f"  scheduler validate {quoted}\n  scheduler plan {quoted} --out {escape(shlex.quote(str(args.event / 'out')))}"
     )
     return OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from scheduler import intake  # noqa: PLC0415
+
+    if args.suggest_mapping:
+        sys.stdout.write(intake.suggest_mapping(args.source, args.event))
+        return OK
+    if args.event is None or args.mapping is None:
+        err.print(
+            "[red]import needs SOURCE, EVENT_DIR and --mapping MAPPING_TOML.[/] (hint: "
+            f"`scheduler import {escape(shlex.quote(str(args.source)))} --suggest-mapping > mapping.toml` "
+            "writes a mapping to start from; see docs/import.md)"
+        )
+        return INVALID
+    report = intake.import_registrations(args.source, args.event, args.mapping, dry_run=args.dry_run)
+    table = Table(
+        title=("Dry run: nothing written. " if args.dry_run else "")
+        + f"{escape(report.source)} into {escape(str(report.target))}",
+        show_header=False,
+        title_justify="left",
+    )
+    table.add_row(
+        "rows", f"{report.rows} in the export, {report.merged} merged into an earlier row of the same person"
+    )
+    table.add_row("people", str(report.people))
+    table.add_row("new", f"{len(report.new)}" + (f" ({escape(_id_range(report.new))})" if report.new else ""))
+    table.add_row(
+        "updated",
+        f"{len(report.updated)}" + (f" ({escape(', '.join(report.updated))})" if report.updated else ""),
+    )
+    table.add_row("unchanged", str(report.unchanged))
+    table.add_row("withdrawn", f"{report.withdrawn} of the export's people")
+    table.add_row("kept", f"{report.kept} people of the sheet who are not in the export, kept as they were")
+    out.print(table)
+    if report.written:
+        out.print(
+            f"[green]Wrote[/] {escape(str(report.target))}. Next: scheduler validate {escape(shlex.quote(str(args.event)))}"
+        )
+    return OK
+
+
+def _id_range(ids: list[str]) -> str:
+    return ", ".join(ids) if len(ids) <= 6 else f"{ids[0]} ... {ids[-1]}"
 
 
 def _send(args: argparse.Namespace) -> int:

@@ -145,6 +145,15 @@ class Session:
             return (self.moderators, self.moderators)
         return (self.rapporteurs, self.rapporteurs)
 
+    @property
+    def speaker_capacity(self) -> int:
+        """The most speakers the session can have: its maximum, or fewer when its segments leave time for fewer
+        interventions (the `time_budget` rule)."""
+        if self.segments is None:
+            return self.speakers[1]
+        fit = (self.minutes - self.segments.fixed_minutes()) // self.segments.intervention
+        return min(self.speakers[1], fit)
+
 
 @dataclass(frozen=True)
 class Interest:
@@ -181,6 +190,18 @@ class Applicant:
     @property
     def level_rank(self) -> int:
         return LEVELS.index(self.level)
+
+    @property
+    def is_delegate(self) -> bool:
+        """Whether the applicant speaks for a State (a member State or an observer): their level of
+        representation then counts (a session's `min_level`, `level_of_representation`, the protocol order)."""
+        return self.category in (Category.MEMBER_STATE, Category.OBSERVER)
+
+    @property
+    def wishes_a_role(self) -> bool:
+        """Whether the applicant is active and wants a role: they asked for at least one (session, role), or the
+        organisers fixed one. These are the people the `unassigned` rule counts and the waiting list explains."""
+        return not self.withdrawn and bool(self.interests or self.fixed)
 
     def interest_rank(self, session: str, role: Role) -> int | None:
         for interest in self.interests:

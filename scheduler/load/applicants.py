@@ -113,6 +113,7 @@ class _Sheet:
     # (row, column index) of cells whose problem is already reported (hidden under a merged range, a formula, a
     # control character): the cell is not reported again for what follows from it, such as being blank
     reported: set[tuple[int, int]] = field(default_factory=set)
+    titles: list[str] = field(default_factory=list)  # the column names as written, for a registration export
 
 
 def read_applicants(
@@ -220,7 +221,7 @@ def _read_xlsx(path: Path) -> tuple[_Sheet | None, list[Problem]]:
         ]
     header = [_header_name(v) for v in raw[0][1]]
     letters = [get_column_letter(i + 1) for i in range(max(len(values) for _, values in raw))]
-    table = _Sheet(file, title, header, raw[1:], letters)
+    table = _Sheet(file, title, header, raw[1:], letters, titles=_titles(raw[0][1]))
     problems = []
     for ref in merged:
         first_col, first_row, last_col, last_row = range_boundaries(ref)
@@ -422,7 +423,18 @@ def _read_csv(path: Path) -> tuple[_Sheet | None, list[Problem]]:
         ]
     header = [_header_name(v) for v in raw[0][1]]
     width = max(len(values) for _, values in raw)
-    return _Sheet(file, "", header, raw[1:], [str(i + 1) for i in range(width)]), problems
+    letters = [str(i + 1) for i in range(width)]
+    return _Sheet(file, "", header, raw[1:], letters, titles=_titles(raw[0][1])), problems
+
+
+def read_sheet(path: Path) -> tuple[_Sheet | None, list[Problem]]:
+    """Any table of people as this module reads applicants files: an .xlsx workbook (the sheet named
+    `applicants`, else the first) or a CSV file in any encoding and delimiter it accepts, within the same limits."""
+    return _read_xlsx(path) if path.suffix.lower() == ".xlsx" else _read_csv(path)
+
+
+def _titles(values: list[Any]) -> list[str]:
+    return [" ".join(str(v).split()) if v is not None else "" for v in values]
 
 
 def _header_name(value: Any) -> str:

@@ -13,8 +13,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from scheduler.domain import Event, Plan
-from scheduler.solve.replan import stability_terms
-from scheduler.solve.rules import HARD_RULES, SOFT_RULES, Guards, Term
+from scheduler.solve.rules import RULES, Guards, Term
 from scheduler.solve.variables import Variables
 
 log = logging.getLogger(__name__)
@@ -45,19 +44,18 @@ class Built:
 
 
 def build(event: Event, *, explain: bool = False, previous: Plan | None = None) -> Built:
-    """The model of an event: every hard rule, and (unless explaining, which only asks for feasibility) the
-    weighted soft rules as the objective."""
+    """The model of an event from the rule registry: every hard rule, and (unless explaining, which only asks for
+    feasibility, with the wishes that rules forbid held at 0 behind named guards) the weighted soft rules as the
+    objective; `previous` is the published plan that the stability rule keeps."""
     model = cp_model.CpModel()
-    variables = Variables.build(model, event, presolve=not explain)
+    variables = Variables.build(model, event, presolve=not explain, forbidden=explain, previous=previous)
     guards = Guards(model, enabled=explain)
-    for rule in HARD_RULES.values():
-        rule(variables, guards)
+    for rule in RULES:
+        rule.constrain(variables, guards)
     terms: list[Term] = []
     if not explain:
-        for soft in SOFT_RULES.values():
-            terms += soft(variables)
-        if previous is not None:
-            terms += stability_terms(variables, previous, terms)
+        for rule in RULES:
+            terms += rule.terms(variables, terms)
         model.minimize(sum(term.weight * term.expr for term in terms))
     return Built(model, variables, guards, terms)
 

@@ -1,7 +1,9 @@
 """The variable container: one boolean per possible (person, session, role) and per possible session start.
 
-Only possibilities that the domain allows get a variable: interest_only, eligibility, withdrawn and the plain
-impossibilities of availability are enforced by absence, and the reason of each absence is kept for explanations.
+Only wishes get a variable (interest_only), and only those that no rule `forbids` (withdrawn, eligibility, a
+session without the role, availability at no possible start): those rules hold by absence, and the reason of each
+absence is kept for the waiting list. The explanations' container (`forbidden=True`) gives the forbidden wishes a
+variable too, which the forbidding rules then hold at 0 behind a named guard, so that an explanation can name them.
 """
 
 from __future__ import annotations
@@ -15,11 +17,15 @@ from functools import cached_property
 import pytz
 from ortools.sat.python import cp_model
 
-from scheduler.domain import LEVELS, Applicant, Category, Event, Role, Session, Window
+from scheduler.domain import Applicant, Event, Plan, Role, Session, Window
 from scheduler.load.timeparse import covers
+from scheduler.solve.rules import RULES
+from scheduler.solve.rules.base import Key
+from scheduler.solve.rules.eligibility import eligibility_problem
 from scheduler.timeline import candidate_starts
 
-Key = tuple[str, str, Role]  # (participant, session, role)
+# eligibility_problem belongs to the eligibility rule; the presolve shares it from here.
+__all__ = ["Exclusion", "Key", "Variables", "eligibility_problem"]
 
 
 @dataclass(frozen=True)
@@ -28,21 +34,6 @@ class Exclusion:
 
     rule: str
     detail: str
-
-
-def eligibility_problem(applicant: Applicant, session: Session, role: Role) -> str | None:
-    """Why the applicant may not take the role in the session, or None when they may."""
-    if applicant.category not in session.eligible:
-        allowed = ", ".join(c.value for c in session.eligible)
-        return f"category {applicant.category} is not eligible for {session.id} (only {allowed})"
-    if (
-        role is Role.SPEAKER
-        and session.min_level is not None
-        and applicant.category in (Category.MEMBER_STATE, Category.OBSERVER)
-        and applicant.level_rank > LEVELS.index(session.min_level)
-    ):
-        return f"level {applicant.level} is below the {session.min_level} level {session.id} asks of speakers"
-    return None
 
 
 @dataclass
@@ -58,21 +49,34 @@ class Variables:
     start_index: dict[str, list[int]] = field(default_factory=dict)  # each start's place in candidate_starts
     start_minutes: dict[str, list[int]] = field(default_factory=dict)
     available_slots: dict[tuple[str, str], list[int]] = field(default_factory=dict)
-    excluded: dict[Key, Exclusion] = field(default_factory=dict)
+    excluded: dict[Key, Exclusion] = field(default_factory=dict)  # the first rule that forbids each wish
+    forbidden_by: dict[Key, tuple[str, ...]] = field(
+        default_factory=dict
+    )  # every one, when they have a variable
+    previous: Plan | None = None  # the published plan, when re-planning
     by_session_role: dict[tuple[str, Role], list[Key]] = field(default_factory=lambda: defaultdict(list))
     by_person: dict[str, list[Key]] = field(default_factory=lambda: defaultdict(list))
-    left_out: dict[str, cp_model.LinearExprT] = field(default_factory=dict)  # see rules.left_out
+    left_out: dict[str, cp_model.LinearExprT] = field(default_factory=dict)  # see rules/left_out.py
     _slots_by_signature: dict[tuple[str, tuple[Window, ...], str], list[int]] = field(default_factory=dict)
     _local_times: dict[tuple[str, int], dt.datetime] = field(default_factory=dict)
     _local_lists: dict[tuple[str, str], list[dt.datetime]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, model: cp_model.CpModel, event: Event, *, presolve: bool = False) -> Variables:
+    def build(
+        cls,
+        model: cp_model.CpModel,
+        event: Event,
+        *,
+        presolve: bool = False,
+        forbidden: bool = False,
+        previous: Plan | None = None,
+    ) -> Variables:
         """The variables of an event; `presolve` leaves out the starts that no plan can use (see `_presolve`),
-        which explanations keep so that their guarded rules can name the conflict."""
-        variables = cls(model, event)
+        which explanations keep so that their guarded rules can name the conflict; `forbidden` gives the wishes
+        that a rule forbids a variable too (for explanations)."""
+        variables = cls(model, event, previous=previous)
         variables._build_placement(presolve=presolve)
-        variables._build_assignments()
+        variables._build_assignments(forbidden=forbidden)
         return variables
 
     @cached_property
@@ -158,7 +162,7 @@ class Variables:
             return {sid: list(range(len(starts))) for sid, starts in candidates.items()}
         return kept
 
-    def _build_assignments(self) -> None:
+    def _build_assignments(self, *, forbidden: bool = False) -> None:
         sessions = self.event.session_by_id
         for applicant in self.event.applicants:
             wishes = [(i.session, i.role) for i in applicant.interests]
@@ -166,22 +170,33 @@ class Variables:
             for session_id, role in wishes:
                 key = (applicant.id, session_id, role)
                 session = sessions[session_id]
-                exclusion = self._exclusion(applicant, session, role)
-                if exclusion is not None:
-                    self.excluded[key] = exclusion
-                    continue
+                exclusions = self.exclusions(applicant, session, role)
+                if exclusions:
+                    self.excluded[key] = exclusions[0]
+                    # A role the session does not have is nothing to relax: it never gets a variable.
+                    if not forbidden or session.role_count(role)[1] == 0:
+                        continue
+                    self.forbidden_by[key] = tuple(e.rule for e in exclusions)
                 self.x[key] = self.model.new_bool_var(f"x[{applicant.id},{session_id},{role}]")
                 self.by_session_role[session_id, role].append(key)
                 self.by_person[applicant.id].append(key)
 
+    def exclusions(self, applicant: Applicant, session: Session, role: Role) -> list[Exclusion]:
+        """Every rule that forbids the wish, in rulebook order."""
+        found = []
+        for rule in RULES:
+            detail = rule.forbids(self, applicant, session, role)
+            if detail is not None:
+                found.append(Exclusion(rule.name, detail))
+        return found
+
     def _exclusion(self, applicant: Applicant, session: Session, role: Role) -> Exclusion | None:
-        if applicant.withdrawn:
-            return Exclusion("withdrawn", "withdrawn")
-        if session.role_count(role)[1] == 0:
-            return Exclusion("session_roles", f"{session.id} has no {role} role")
-        problem = eligibility_problem(applicant, session, role)
-        if problem:
-            return Exclusion("eligibility", problem)
+        """The first rule that forbids the wish, or None when it may come true."""
+        exclusions = self.exclusions(applicant, session, role)
+        return exclusions[0] if exclusions else None
+
+    def slots(self, applicant: Applicant, session: Session) -> list[int]:
+        """The indices of the session's starts at which the applicant is available, in their own time zone."""
         slots = self.available_slots.get((applicant.id, session.id))
         if slots is None:
             # Availability depends only on the zone and the windows: people who share both share their slots.
@@ -197,9 +212,7 @@ class Variables:
                 ]
                 self._slots_by_signature[signature] = slots
             self.available_slots[applicant.id, session.id] = slots
-        if not slots:
-            return Exclusion("availability", "not available at any time the session can take place")
-        return None
+        return slots
 
     def _local_starts(self, zone: str, session: str) -> list[dt.datetime]:
         """The session's starts on the wall clock of `zone`. Thousands of people ask for the same few zones and
@@ -218,6 +231,18 @@ class Variables:
 
     def keys(self, session: str, role: Role) -> list[Key]:
         return self.by_session_role.get((session, role), [])
+
+    def allowed(self, session: str, role: Role) -> list[Key]:
+        """The keys of (session, role) that no rule forbids: all of them outside explanations."""
+        return [k for k in self.keys(session, role) if k not in self.forbidden_by]
+
+    def is_assigned(self, participant: str, session: str, role: Role) -> cp_model.IntVar:
+        """The variable "the participant takes the role in the session" (KeyError when it has none)."""
+        return self.x[participant, session, role]
+
+    def fix(self, participant: str, session: str, role: Role, value: bool) -> None:
+        """Hold an assignment at `value`, for tests and what-if questions."""
+        self.model.add(self.is_assigned(participant, session, role) == int(value))
 
     def applicant(self, key: Key) -> Applicant:
         return self.event.applicant_by_id[key[0]]

@@ -51,9 +51,12 @@ def test_too_many_moderators_names_who_asked_and_why_not(default: Event) -> None
     assert [c.rules for c in explanation.conflicts] == [("session_roles:RT4:moderator",)]
     message = explanation.conflicts[0].message
     assert message == (
-        "session_roles: RT4 needs 9 moderator(s), but only 4 of the 5 applicant(s) who asked are eligible and "
-        "available at any time it can take place: NY1 Person NY1: not available at any time the session can take "
-        "place."
+        "session_roles: RT4 needs 9 moderator(s), but only 4 of the 5 applicant(s) who asked may take it at any "
+        "time it can take place: availability: NY1 Person NY1 is available 08:00-12:00 in America/New_York, and RT4 "
+        "can take place at the nearest 07:45-09:30 in America/New_York."
+    )
+    assert "or ask NY1 Person NY1 to widen their window to 07:45-12:00 (America/New_York time)" in (
+        explanation.conflicts[0].relaxations
     )
 
 
@@ -99,3 +102,34 @@ def test_a_session_longer_than_any_day() -> None:
 def test_feasible_event_has_no_conflict() -> None:
     ev = event([session()], [person("M1", "S1:moderator"), person("P1")])
     assert explain(ev).conflicts == []
+
+
+def test_a_conflict_found_by_the_solver_names_the_availability_that_blocks() -> None:
+    # Every role has a candidate, so no pre-check fires; but M1 may moderate one session only, and M2, the other
+    # candidate for S2, connects from New York, where 14:00 in Geneva is 08:00, before their window opens.
+    ev = event(
+        [session("S1"), session("S2", start=dt.time(14, 0))],
+        [
+            person("M1", "S1:moderator; S2:moderator"),
+            person("M2", "S2:moderator", timezone="America/New_York", available=parse_windows("09:00-17:00")),
+            person("P1"),
+            person("P2", "S2:speaker"),
+        ],
+    )
+    (conflict,) = explain(ev).conflicts
+    assert sorted(conflict.rules) == [
+        "availability:S2:moderator",
+        "one_role:M1",
+        "session_roles:S1:moderator",
+        "session_roles:S2:moderator",
+    ]
+    assert (
+        "availability: M2 Person M2 is available 09:00-17:00 in America/New_York, and S2 is 08:00-09:00 in "
+        "America/New_York" in conflict.message
+    )
+    assert (
+        "ask M2 Person M2 to widen their window to 08:00-17:00 (America/New_York time)"
+        in conflict.relaxations
+    )
+    assert not holds_together(ev, conflict.rules)
+    assert all(holds_together(ev, [k for k in conflict.rules if k != dropped]) for dropped in conflict.rules)

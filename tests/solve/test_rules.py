@@ -1,509 +1,362 @@
-"""Each rule on a tiny event: once where the planner must honour it, once where it makes planning impossible
-(hard rules) or where it decides between two otherwise equal plans (soft rules)."""
+"""Each rule alone on a bare model: the variable container of a tiny event, the rule's constraints or terms, and
+a few assignments fixed by hand. A hard rule's pair: a plan it allows is feasible, one it forbids is not. A soft
+rule's pair: the least units it can cost with the assignments fixed, 0 where it holds and more where it does not.
+Rules that hold by absence (no variable) are tested on the explanations' container, which has the variable and
+holds it at 0 under the rule."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import pytest
+from ortools.sat.python import cp_model
 
-from scheduler import release, solve
-from scheduler.domain import Break, Category, Day, Event, Plan, Role, Segments
+from scheduler import rulebook
+from scheduler.domain import Assignment, Category, Day, Event, Placement, Plan, Role, Segments
 from scheduler.load.timeparse import parse_windows
-from scheduler.validate import check
-from tests.factories import DAY, GENERATED, basic, event, person, session, with_rules
+from scheduler.solve.rules import BY_NAME, RULES, Guards
+from scheduler.solve.variables import Variables
+from tests.factories import DAY, GENERATED, event, person, session, with_rules
+
+MOD, SPK = Role.MODERATOR, Role.SPEAKER
 
 
-def plan_of(ev: Event) -> Plan:
-    result = release.plan(ev, generated_at=GENERATED, time_limit=20)
-    assert check(ev, result) == []
-    return result
+def bare(ev: Event, *names: str, forbidden: bool = False, previous: Plan | None = None) -> Variables:
+    """The container of `ev` with only the named rules' constraints (every instance enforced)."""
+    model = cp_model.CpModel()
+    v = Variables.build(model, ev, forbidden=forbidden, previous=previous)
+    guards = Guards(model, enabled=False)
+    for name in names:
+        BY_NAME[name].constrain(v, guards)
+    return v
 
 
-def conflict_keys(ev: Event) -> list[str]:
-    with pytest.raises(solve.NoPlan) as raised:
-        release.plan(ev, generated_at=GENERATED, time_limit=20)
-    return [key for conflict in raised.value.explanation.conflicts for key in conflict.rules]
+def feasible(v: Variables) -> bool:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    return bool(solver.solve(v.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE))
 
 
-def held(result: Plan) -> set[tuple[str, str, str]]:
-    return {(a.participant, a.session, a.role.value) for a in result.assignments}
+def least(v: Variables, rule: str) -> int:
+    """The fewest units of the soft `rule` in any plan of `v`."""
+    terms = BY_NAME[rule].terms(v, [])
+    v.model.minimize(sum(t.expr for t in terms))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    assert solver.solve(v.model) == cp_model.OPTIMAL
+    return round(solver.objective_value)
 
 
-def reason(result: Plan, participant: str) -> str:
-    return next(u.reason for u in result.unassigned if u.participant == participant)
+def fix(v: Variables, *assignments: tuple[str, str, Role, bool]) -> Variables:
+    for participant, session_id, role, value in assignments:
+        v.fix(participant, session_id, role, value)
+    return v
 
 
-# --- session_roles -----------------------------------------------------------------------------------------
+def test_the_registry_holds_the_rulebook_in_its_order() -> None:
+    assert [rule.name for rule in RULES] == [rule.name for rule in rulebook.RULES]
+    assert all(rule.hard == rulebook.BY_NAME[rule.name].hard for rule in RULES)
+    assert all(type(rule).__doc__ for rule in RULES)
+
+
+# --- hard rules -----------------------------------------------------------------------------------------------
+
+
+def one_session(*people: object, **kw: object) -> Event:
+    return event([session(**kw)], [person("M1", "S1:moderator"), *people])  # type: ignore[list-item]
 
 
 def test_session_roles_holds() -> None:
-    ev = event(
-        [session(speakers=(1, 2))],
-        [person("M1", "S1:moderator"), person("M2", "S1:moderator")] + [person(f"P{i}") for i in range(1, 5)],
-    )
-    result = plan_of(ev)
-    assert len(result.assigned("S1", Role.MODERATOR)) == 1
-    assert len(result.assigned("S1", Role.SPEAKER)) == 2
-    assert sorted(u.reason for u in result.unassigned) == [
-        "S1 moderator: the moderator place taken by an applicant who ranked it higher or balances the panel better",
-        *[
-            "S1 speaker: all 2 speaker places taken by applicants who ranked it higher or balance the panel better"
-        ]
-        * 2,
-    ]
+    v = bare(one_session(person("P1"), person("P2"), speakers=(1, 2)), "session_roles")
+    assert feasible(fix(v, ("P1", "S1", SPK, True), ("P2", "S1", SPK, True)))
 
 
 def test_session_roles_violated() -> None:
-    ev = event([session(moderators=2)], [person("M1", "S1:moderator"), person("P1")])
-    assert conflict_keys(ev) == ["session_roles:S1:moderator"]
+    v = bare(one_session(person("P1"), person("P2"), speakers=(1, 1)), "session_roles")
+    assert not feasible(fix(v, ("P1", "S1", SPK, True), ("P2", "S1", SPK, True)))
 
 
-# --- interest_only -----------------------------------------------------------------------------------------
+def test_interest_only_holds() -> None:
+    v = bare(one_session(person("P1", fixed=(("S1", SPK),))), "interest_only")
+    assert ("P1", "S1", MOD) not in v.x  # nobody is drafted into a role they did not ask for
+    assert feasible(fix(v, ("P1", "S1", SPK, True)))
 
 
-def test_interest_only_holds_and_fixed_always_holds() -> None:
-    # P3 ranks S1 second and would lose to P1 and P2 on rank, but the organisers fixed P3 there.
-    ev = event(
-        [session(speakers=(1, 2)), session("S2", start=dt.time(14, 0), moderators=0, speakers=(0, 1))],
-        [
-            person("M1", "S1:moderator"),
-            person("P1"),
-            person("P2"),
-            person("P3", "S2:speaker; S1:speaker", fixed=(("S1", Role.SPEAKER),)),
-        ],
-    )
-    result = plan_of(ev)
-    assert ("P3", "S1", "speaker") in held(result)
-    assert all(a.role is not Role.MODERATOR or a.participant == "M1" for a in result.assignments)
-
-
-def test_interest_only_violated_when_nobody_asked_to_moderate() -> None:
-    # Speakers are never drafted as moderators: they did not ask for it.
-    ev = event([session()], [person("P1"), person("P2")])
-    assert conflict_keys(ev) == ["session_roles:S1:moderator"]
-
-
-# --- eligibility -------------------------------------------------------------------------------------------
+def test_interest_only_violated() -> None:
+    v = bare(one_session(person("P1", fixed=(("S1", SPK),))), "interest_only")
+    assert not feasible(fix(v, ("P1", "S1", SPK, False)))
 
 
 def test_eligibility_holds() -> None:
-    ev = event(
-        [session(eligible=(Category.STAKEHOLDER,))],
-        [person("M1", "S1:moderator"), person("P1"), person("G1", category=Category.IGO)],
-    )
-    result = plan_of(ev)
-    assert held(result) == {("M1", "S1", "moderator"), ("P1", "S1", "speaker")}
-    assert "category igo is not eligible for S1" in reason(result, "G1")
-
-
-def test_eligibility_min_level_for_member_state_speakers() -> None:
-    ev = event(
-        [session(eligible=(Category.MEMBER_STATE,), min_level="deputy_minister")],
-        [
-            person("M1", "S1:moderator", category=Category.MEMBER_STATE, level="official"),
-            person("D1", category=Category.MEMBER_STATE, level="minister"),
-            person("D2", category=Category.MEMBER_STATE, level="official"),
-        ],
-    )
-    result = plan_of(ev)
-    assert held(result) == {("M1", "S1", "moderator"), ("D1", "S1", "speaker")}
-    assert "below the deputy_minister level" in reason(result, "D2")
+    v = bare(one_session(person("P1"), eligible=(Category.STAKEHOLDER,)), "eligibility", forbidden=True)
+    assert feasible(fix(v, ("P1", "S1", SPK, True)))
 
 
 def test_eligibility_violated() -> None:
-    ev = event(
-        [session(eligible=(Category.STAKEHOLDER,))],
-        [person("M1", "S1:moderator", category=Category.IGO), person("P1")],
-    )
-    assert conflict_keys(ev) == ["session_roles:S1:moderator"]
+    ev = one_session(person("G1", category=Category.IGO), eligible=(Category.STAKEHOLDER,))
+    assert ("G1", "S1", SPK) not in bare(ev).x
+    assert not feasible(fix(bare(ev, "eligibility", forbidden=True), ("G1", "S1", SPK, True)))
 
 
-# --- one_role ----------------------------------------------------------------------------------------------
-
-
-def two_sessions() -> list:
-    return [session("S1"), session("S2", start=dt.time(14, 0))]
+def test_eligibility_violated_by_level() -> None:
+    delegate = person("D1", category=Category.MEMBER_STATE, level="official")
+    ev = one_session(delegate, eligible=(Category.MEMBER_STATE,), min_level="minister")
+    assert not feasible(fix(bare(ev, "eligibility", forbidden=True), ("D1", "S1", SPK, True)))
 
 
 def test_one_role_holds() -> None:
     ev = event(
-        two_sessions(),
-        [
-            person("M1", "S1:moderator"),
-            person("M2", "S2:moderator"),
-            person("P1", "S1:speaker; S2:speaker"),
-            person("P2", "S2:speaker"),
-        ],
+        [session("S1"), session("S2", start=dt.time(14, 0))], [person("M1", "S1:moderator; S2:moderator")]
     )
-    result = plan_of(ev)
-    assert [a.session for a in result.assignments if a.participant == "P1"] == ["S1"]
+    assert feasible(fix(bare(ev, "one_role"), ("M1", "S1", MOD, True)))
 
 
 def test_one_role_violated() -> None:
-    # M1 is the only moderator for both sessions.
     ev = event(
-        two_sessions(), [person("M1", "S1:moderator; S2:moderator"), person("P1"), person("P2", "S2:speaker")]
+        [session("S1"), session("S2", start=dt.time(14, 0))], [person("M1", "S1:moderator; S2:moderator")]
     )
-    assert sorted(conflict_keys(ev)) == [
-        "one_role:M1",
-        "session_roles:S1:moderator",
-        "session_roles:S2:moderator",
-    ]
+    assert not feasible(fix(bare(ev, "one_role"), ("M1", "S1", MOD, True), ("M1", "S2", MOD, True)))
 
 
-def test_one_role_allows_more_when_configured() -> None:
-    ev = with_rules(
-        event(
-            two_sessions(),
-            [person("M1", "S1:moderator; S2:moderator"), person("P1"), person("P2", "S2:speaker")],
-        ),
-        max_roles_per_person=2,
-    )
-    assert {a.session for a in plan_of(ev).assignments if a.participant == "M1"} == {"S1", "S2"}
+def test_one_role_violated_twice_in_one_session() -> None:
+    ev = with_rules(event([session()], [person("M1", "S1:moderator; S1:speaker")]), max_roles_per_person=2)
+    assert not feasible(fix(bare(ev, "one_role"), ("M1", "S1", MOD, True), ("M1", "S1", SPK, True)))
 
 
-# --- availability ------------------------------------------------------------------------------------------
+TOKYO = {
+    "timezone": "Asia/Tokyo",
+    "available": parse_windows("08:00-17:00"),
+}  # 10:00 in Geneva is 18:00 there
 
 
-def test_availability_holds_in_the_persons_time_zone() -> None:
-    # 10:00 in Geneva is 04:00 in New York: an 08:00-20:00 window there excludes it.
-    ev = event(
-        [session()],
-        [
-            person("M1", "S1:moderator"),
-            person("P1"),
-            person("NY", timezone="America/New_York", available=parse_windows("08:00-20:00")),
-        ],
-    )
-    result = plan_of(ev)
-    assert ("NY", "S1", "speaker") not in held(result)
-    assert "04:00-05:00 in America/New_York" in reason(result, "NY")
-
-
-@pytest.mark.parametrize(
-    ("date", "available"), [(dt.date(2020, 10, 28), True), (dt.date(2020, 11, 4), False)]
-)
-def test_availability_follows_daylight_saving_in_each_zone(date: dt.date, available: bool) -> None:
-    # Europe left summer time on 25 October 2020, the United States on 1 November: 14:00 in Geneva was 09:00 in
-    # New York on 28 October and 08:00 on 4 November.
-    ev = event(
-        [session(date=date, start=dt.time(14, 0), speakers=(0, 2))],
-        [
-            person("M1", "S1:moderator"),
-            person("NY", timezone="America/New_York", available=parse_windows("09:00-12:00")),
-        ],
-        days=(Day(date, dt.time(9, 0), dt.time(17, 0)),),
-    )
-    assert (("NY", "S1", "speaker") in held(plan_of(ev))) is available
-
-
-def test_availability_window_crossing_midnight() -> None:
-    ev = event(
-        [session(speakers=(0, 2))],
-        [
-            person("M1", "S1:moderator"),
-            person("AL", timezone="Asia/Almaty", available=parse_windows("21:00-02:00")),
-            person("LA", timezone="America/Los_Angeles", available=parse_windows("21:00-02:00")),
-        ],
-    )
-    # 10:00-11:00 CET is 15:00-16:00 in Almaty (out) and 01:00-02:00 in Los Angeles (inside the window).
-    assert held(plan_of(ev)) == {("M1", "S1", "moderator"), ("LA", "S1", "speaker")}
+def test_availability_holds() -> None:
+    v = bare(one_session(person("NY", timezone="America/New_York", available=parse_windows("03:00-06:00"))),
+             "availability", forbidden=True)  # fmt: skip
+    assert feasible(fix(v, ("NY", "S1", SPK, True)))
 
 
 def test_availability_violated() -> None:
+    ev = one_session(person("T1", **TOKYO))
+    assert ("T1", "S1", SPK) not in bare(ev).x
+    assert not feasible(fix(bare(ev, "availability", forbidden=True), ("T1", "S1", SPK, True)))
+
+
+def test_availability_violated_by_the_start_taken() -> None:
+    # S1 may start at 09:00 or 10:00 (Geneva); Tokyo's 17:00 closes the window over a 09:00-10:00 session only.
     ev = event(
-        [session()],
+        [session(date=None, start=None)],
         [
-            person("M1", "S1:moderator", timezone="Asia/Tokyo", available=parse_windows("08:00-17:00")),
-            person("P1"),
+            person("M1", "S1:moderator"),
+            person("T1", timezone="Asia/Tokyo", available=parse_windows("08:00-18:00")),
         ],
+        days=(Day(DAY, dt.time(9, 0), dt.time(11, 0)),),
+        rules=with_rules(event([], []), slot_minutes=60).rules,
     )
-    assert conflict_keys(ev) == ["session_roles:S1:moderator"]
-
-
-# --- objective_coverage ------------------------------------------------------------------------------------
+    v = fix(bare(ev, "availability"), ("T1", "S1", SPK, True))
+    assert [s.strftime("%H:%M") for s in v.starts["S1"]] == ["09:00", "10:00"]
+    assert feasible(v)
+    v.model.add(v.placed["S1"][1] == 1)
+    assert not feasible(v)
 
 
 def test_objective_coverage_holds() -> None:
-    ev = event(
-        [session(objectives=(5,), speakers=(1, 1))],
-        [person("M1", "S1:moderator"), person("P1"), person("P3", objectives=(5,))],
-    )
-    assert ("P3", "S1", "speaker") in held(plan_of(ev))
+    v = bare(one_session(person("P1"), person("P5", objectives=(5,)), objectives=(5,)), "objective_coverage")
+    assert feasible(fix(v, ("P5", "S1", SPK, True)))
 
 
 def test_objective_coverage_violated() -> None:
-    ev = event([session(objectives=(5, 7))], [person("M1", "S1:moderator"), person("P1", objectives=(7,))])
-    assert conflict_keys(ev) == ["objective_coverage:S1:5"]
+    v = bare(one_session(person("P1"), person("P5", objectives=(5,)), objectives=(5,)), "objective_coverage")
+    assert not feasible(fix(v, ("P5", "S1", SPK, False)))
 
 
-def test_objective_coverage_conflicts_with_a_full_panel() -> None:
-    # Two objectives, one speaker place, nobody declares both: the solver's core names both rules.
-    ev = event(
-        [session(objectives=(5, 7), speakers=(1, 1))],
-        [person("M1", "S1:moderator"), person("P1", objectives=(5,)), person("P2", objectives=(7,))],
-    )
-    assert sorted(conflict_keys(ev)) == [
-        "objective_coverage:S1:5",
-        "objective_coverage:S1:7",
-        "session_roles:S1:speaker",
-    ]
-
-
-# --- stakeholder_voice -------------------------------------------------------------------------------------
-
-
-def state(pid: str, **kw: object) -> object:
-    return person(pid, category=Category.MEMBER_STATE, level="minister", submission_date=DAY, **kw)
+def voices() -> Event:
+    return one_session(person("D1", category=Category.MEMBER_STATE), person("P9"), min_stakeholder_speakers=1)
 
 
 def test_stakeholder_voice_holds() -> None:
-    ev = event(
-        [session(speakers=(1, 2), min_stakeholder_speakers=1)],
-        [person("M1", "S1:moderator"), state("D1"), state("D2"), person("P9", "S1:speaker")],
-    )
-    assert ("P9", "S1", "speaker") in held(plan_of(ev))
+    assert feasible(fix(bare(voices(), "stakeholder_voice"), ("P9", "S1", SPK, True)))
 
 
 def test_stakeholder_voice_violated() -> None:
-    ev = event([session(min_stakeholder_speakers=1)], [person("M1", "S1:moderator"), state("D1")])
-    assert conflict_keys(ev) == ["stakeholder_voice:S1"]
+    assert not feasible(fix(bare(voices(), "stakeholder_voice"), ("P9", "S1", SPK, False)))
 
 
-# --- time_budget -------------------------------------------------------------------------------------------
+def budget() -> Event:
+    # 30 fixed minutes of 60 leave room for 3 interventions of 10 minutes.
+    segments = Segments(opening=5, intervention=10, discussion=20, closing=5)
+    return one_session(*[person(f"P{i}") for i in range(1, 5)], speakers=(1, 5), segments=segments)
 
 
 def test_time_budget_holds() -> None:
-    budget = Segments(
-        opening=5, intervention=10, discussion=20, closing=5
-    )  # 30 fixed minutes: 3 speakers fit
-    ev = event(
-        [session(speakers=(1, 5), segments=budget)],
-        [person("M1", "S1:moderator")] + [person(f"P{i}") for i in range(1, 6)],
-    )
-    result = plan_of(ev)
-    assert len(result.assigned("S1", Role.SPEAKER)) == 3
-    assert [u.reason for u in result.unassigned] == [
-        "S1 speaker: the time budget of 60 minutes leaves room for 3 speakers"
-    ] * 2
+    assert feasible(fix(bare(budget(), "time_budget"), *[(f"P{i}", "S1", SPK, True) for i in range(1, 4)]))
 
 
 def test_time_budget_violated() -> None:
-    budget = Segments(opening=5, intervention=10, discussion=20, closing=5)
-    ev = event(
-        [session(speakers=(4, 5), segments=budget)],
-        [person("M1", "S1:moderator")] + [person(f"P{i}") for i in range(1, 6)],
+    assert not feasible(
+        fix(bare(budget(), "time_budget"), *[(f"P{i}", "S1", SPK, True) for i in range(1, 5)])
     )
-    assert sorted(conflict_keys(ev)) == ["session_roles:S1:speaker", "time_budget:S1"]
 
 
-# --- placement ---------------------------------------------------------------------------------------------
-
-
-def placed(sid: str, **kw: object) -> object:
-    return session(sid, date=None, start=None, **kw)
-
-
-def test_placement_holds_with_breaks_and_order() -> None:
+def ordered() -> Variables:
     ev = event(
-        [placed("S2", after=("S1",)), placed("S1")],
-        [
-            person("M1", "S1:moderator"),
-            person("M2", "S2:moderator"),
-            person("P1"),
-            person("P2", "S2:speaker"),
-        ],
-        days=(Day(DAY, dt.time(9, 0), dt.time(13, 0)),),
-        breaks=(Break(DAY, dt.time(10, 0), dt.time(11, 0)),),
+        [session("S1", date=None, start=None), session("S2", date=None, start=None, after=("S1",))],
+        [person("M1", "S1:moderator")],
+        days=(Day(DAY, dt.time(9, 0), dt.time(11, 0)),),
     )
-    result = plan_of(ev)
-    start = {p.session: p.start.strftime("%H:%M") for p in result.placements}
-    assert start == {"S1": "09:00", "S2": "11:00"}
+    return bare(ev, "placement")
 
 
-def test_placement_follows_availability() -> None:
-    # The only moderator connects from Almaty (UTC+6) from 15:00 to 17:00 local, 10:00-12:00 in Geneva: the
-    # session cannot take the 09:00 slot that early_placement would prefer.
-    ev = event(
-        [placed("S1")],
-        [
-            person("M1", "S1:moderator", timezone="Asia/Almaty", available=parse_windows("15:00-17:00")),
-            person("P1"),
-        ],
-        days=(Day(DAY, dt.time(9, 0), dt.time(17, 0)),),
-    )
-    result = plan_of(ev)
-    assert result.placements[0].start.strftime("%H:%M") == "10:00"
+def test_placement_holds() -> None:
+    v = ordered()
+    v.model.add(v.placed["S1"][0] == 1)  # 09:00, then S2 at 10:00
+    assert feasible(v)
 
 
 def test_placement_violated() -> None:
-    ev = event(
-        [placed("S1", minutes=90), placed("S2", minutes=90, after=("S1",))],
-        [
-            person("M1", "S1:moderator"),
-            person("M2", "S2:moderator"),
-            person("P1"),
-            person("P2", "S2:speaker"),
-        ],
-        days=(Day(DAY, dt.time(9, 0), dt.time(11, 0)),),
-    )
-    keys = conflict_keys(ev)
-    assert keys and all(k.startswith("placement") for k in keys)
-
-
-# --- withdrawn ---------------------------------------------------------------------------------------------
+    v = ordered()
+    v.model.add(v.placed["S2"][0] == 1)  # S2 at 09:00, before S1
+    assert not feasible(v)
 
 
 def test_withdrawn_holds() -> None:
-    ev = event([session()], [person("M1", "S1:moderator"), person("P1"), person("P2", withdrawn=True)])
-    result = plan_of(ev)
-    assert "P2" not in {a.participant for a in result.assignments}
-    assert "P2" not in {u.participant for u in result.unassigned}
+    assert feasible(
+        fix(bare(one_session(person("P1")), "withdrawn", forbidden=True), ("P1", "S1", SPK, True))
+    )
 
 
 def test_withdrawn_violated() -> None:
-    ev = event([session()], [person("M1", "S1:moderator", withdrawn=True), person("P1")])
-    assert conflict_keys(ev) == ["session_roles:S1:moderator"]
+    ev = one_session(person("P1", withdrawn=True))
+    assert ("P1", "S1", SPK) not in bare(ev).x
+    assert not feasible(fix(bare(ev, "withdrawn", forbidden=True), ("P1", "S1", SPK, True)))
 
 
-# --- soft rules: each decides between two plans that every hard rule allows ----------------------------------
+# --- soft rules ---------------------------------------------------------------------------------------------
 
 
-def one_place(people: list, **kw: object) -> Event:
-    return event([session(speakers=(1, 1), **kw)], [person("M1", "S1:moderator"), *people])
+def ranked() -> Variables:
+    ev = event([session("S1"), session("S2", start=dt.time(14, 0))], [person("A", "S1:speaker; S2:speaker")])
+    return bare(ev, "one_role")
 
 
-def test_interest_rank_prefers_first_choices() -> None:
-    ev = event(
-        two_sessions(),
-        [
-            person("M1", "S1:moderator"),
-            person("M2", "S2:moderator"),
-            person("A", "S1:speaker; S2:speaker"),
-            person("B", "S2:speaker; S1:speaker"),
-        ],
+def test_interest_rank_holds() -> None:
+    assert least(fix(ranked(), ("A", "S1", SPK, True)), "interest_rank") == 0
+
+
+def test_interest_rank_violated() -> None:
+    assert least(fix(ranked(), ("A", "S2", SPK, True)), "interest_rank") == 1
+
+
+def test_unassigned_holds() -> None:
+    assert least(fix(bare(one_session(person("P1")), "one_role"), ("P1", "S1", SPK, True)), "unassigned") == 0
+
+
+def test_unassigned_violated() -> None:
+    v = fix(
+        bare(one_session(person("P1"), person("W1", withdrawn=True)), "one_role"), ("P1", "S1", SPK, False)
     )
-    assert held(plan_of(ev)) >= {("A", "S1", "speaker"), ("B", "S2", "speaker")}
+    assert least(v, "unassigned") == 1  # P1; the withdrawn W1 counts for nothing
 
 
-def test_unassigned_fills_the_panel_up_to_its_maximum() -> None:
-    ev = event(
-        [session(speakers=(1, 3))], [person("M1", "S1:moderator")] + [person(f"P{i}") for i in range(1, 4)]
-    )
-    result = plan_of(ev)
-    assert len(result.assigned("S1", Role.SPEAKER)) == 3
-    assert result.solver is not None and result.solver.costs["unassigned"] == 0
+def delegates() -> Variables:
+    return bare(one_session(
+        person("D1", category=Category.MEMBER_STATE, level="minister", submission_date=DAY),
+        person("D2", category=Category.OBSERVER, level="official"),
+    ), "one_role")  # fmt: skip
 
 
-def test_written_submission_preferred() -> None:
-    ev = one_place(
-        [
-            person("D1", category=Category.MEMBER_STATE, level="minister"),
-            person("D2", category=Category.MEMBER_STATE, level="minister", submission_date=DAY),
-        ]
-    )
-    assert ("D2", "S1", "speaker") in held(plan_of(ev))
+def test_written_submission_holds() -> None:
+    assert least(fix(delegates(), ("D1", "S1", SPK, True)), "written_submission") == 0
 
 
-def test_level_of_representation_preferred() -> None:
-    ev = one_place(
-        [
-            person("D1", category=Category.MEMBER_STATE, level="official", submission_date=DAY),
-            person("D2", category=Category.MEMBER_STATE, level="deputy_minister", submission_date=DAY),
-        ]
-    )
-    result = plan_of(ev)
-    assert ("D2", "S1", "speaker") in held(result)
-    assert result.solver is not None
-    # The official left out costs no level step (official is the base) but their submission does.
-    assert (result.solver.costs["level_of_representation"], result.solver.costs["written_submission"]) == (
-        0,
-        1,
+def test_written_submission_violated() -> None:
+    assert least(fix(delegates(), ("D1", "S1", SPK, False)), "written_submission") == 1
+
+
+def test_level_of_representation_holds() -> None:
+    # The official left out costs nothing: official is the base.
+    assert (
+        least(fix(delegates(), ("D1", "S1", SPK, True), ("D2", "S1", SPK, False)), "level_of_representation")
+        == 0
     )
 
 
-def test_level_of_representation_never_crowds_a_delegation_out() -> None:
-    # Taking a member-State official costs nothing more than taking a stakeholder: the minister is preferred,
-    # and the official is preferred to nobody.
-    ev = event([session(speakers=(2, 2))], [
-        person("M1", "S1:moderator"),
-        person("D1", category=Category.MEMBER_STATE, level="official"),
-        person("D2", category=Category.MEMBER_STATE, level="minister"),
-        person("S9", category=Category.STAKEHOLDER),
-    ])  # fmt: skip
-    result = plan_of(ev)
-    assert ("D2", "S1", "speaker") in held(result)
-    assert result.solver is not None and result.solver.costs["level_of_representation"] == 0
+def test_level_of_representation_violated() -> None:
+    # A minister is four protocol steps above official (deputy_minister, ambassador, senior_official, official).
+    assert least(fix(delegates(), ("D1", "S1", SPK, False)), "level_of_representation") == 4
 
 
-def test_gender_balance_preferred() -> None:
-    ev = event(
-        [session(speakers=(2, 2))],
-        [
-            person("M1", "S1:moderator", gender="f"),
-            person("W1", gender="f"),
-            person("W2", gender="f"),
-            person("X1", gender="m"),
-        ],
-    )
-    result = plan_of(ev)
-    assert ("X1", "S1", "speaker") in held(result)
-    assert result.solver is not None and result.solver.costs["gender_balance"] == 0
+def panel() -> Variables:
+    return bare(one_session(person("W1", gender="f"), person("W2", gender="f"), person("X1", gender="m"),
+                            speakers=(2, 2)))  # fmt: skip
 
 
-def test_subregion_spread_preferred() -> None:
-    ev = with_rules(
-        event(
-            [session(speakers=(2, 2))],
-            [
-                person("M1", "S1:moderator"),
-                person("A1", subregion="Central Asia"),
-                person("A2", subregion="Central Asia"),
-                person("E1", subregion="EU"),
-            ],
-        ),
-        max_same_subregion=1,
-    )
-    assert ("E1", "S1", "speaker") in held(plan_of(ev))
+def test_gender_balance_holds() -> None:
+    v = fix(panel(), ("M1", "S1", MOD, True), ("W1", "S1", SPK, True), ("X1", "S1", SPK, True))
+    assert least(v, "gender_balance") == 0
 
 
-def test_stakeholder_group_spread_preferred() -> None:
-    ev = with_rules(
-        event(
-            [session(speakers=(2, 2))],
-            [
-                person("M1", "S1:moderator"),
-                person("Y1", stakeholder_group="youth"),
-                person("Y2", stakeholder_group="youth"),
-                person("A1", stakeholder_group="academia"),
-            ],
-        ),
-        max_same_stakeholder_group=1,
-    )
-    assert ("A1", "S1", "speaker") in held(plan_of(ev))
+def test_gender_balance_violated() -> None:
+    # M1 is a person of no given gender: two women and no man is one beyond the allowed difference of one.
+    v = fix(panel(), ("W1", "S1", SPK, True), ("W2", "S1", SPK, True), ("X1", "S1", SPK, False))
+    assert least(v, "gender_balance") == 1
 
 
-def test_early_placement_preferred() -> None:
-    ev = event(
-        [placed("S1")],
-        [person("M1", "S1:moderator"), person("P1")],
-        days=(Day(DAY, dt.time(9, 0), dt.time(17, 0)),),
-    )
-    assert plan_of(ev).placements[0].start.strftime("%H:%M") == "09:00"
+def spread(**labels: dict[str, str]) -> Variables:
+    people = [person(pid, **kw) for pid, kw in labels.items()]
+    return bare(with_rules(one_session(*people), max_same_subregion=1, max_same_stakeholder_group=1))
 
 
-def test_soft_costs_match_the_validators_recount() -> None:
-    result = plan_of(basic())
-    assert result.solver is not None
-    assert result.solver.objective == sum(
-        result.solver.costs[r] * result.solver.weights[r] for r in result.solver.costs
-    )
+def test_subregion_spread_holds() -> None:
+    v = spread(A1={"subregion": "EU"}, A2={"subregion": "EU"}, E1={"subregion": "CA"})
+    assert least(fix(v, ("A1", "S1", SPK, True), ("E1", "S1", SPK, True), ("A2", "S1", SPK, False)),
+                 "subregion_spread") == 0  # fmt: skip
 
 
-def test_rules_are_named_alike_everywhere() -> None:
-    from scheduler.rulebook import HARD, SOFT
-    from scheduler.solve.rules import HARD_RULES, SOFT_RULES
+def test_subregion_spread_violated() -> None:
+    v = spread(A1={"subregion": "EU"}, A2={"subregion": "EU"}, E1={"subregion": "CA"})
+    assert least(fix(v, ("A1", "S1", SPK, True), ("A2", "S1", SPK, True)), "subregion_spread") == 1
 
-    assert set(HARD_RULES) | {"eligibility", "withdrawn"} == set(HARD)
-    assert set(SOFT_RULES) | {"stability"} == set(SOFT)
+
+def test_stakeholder_group_spread_holds() -> None:
+    v = spread(Y1={"stakeholder_group": "youth"}, Y2={"stakeholder_group": "youth"},
+               A1={"stakeholder_group": "academia"})  # fmt: skip
+    assert least(fix(v, ("Y1", "S1", SPK, True), ("A1", "S1", SPK, True), ("Y2", "S1", SPK, False)),
+                 "stakeholder_group_spread") == 0  # fmt: skip
+
+
+def test_stakeholder_group_spread_violated() -> None:
+    v = spread(Y1={"stakeholder_group": "youth"}, Y2={"stakeholder_group": "youth"})
+    assert least(fix(v, ("Y1", "S1", SPK, True), ("Y2", "S1", SPK, True)), "stakeholder_group_spread") == 1
+
+
+def movable() -> Variables:
+    ev = event([session(date=None, start=None)], [person("M1", "S1:moderator")],
+               days=(Day(DAY, dt.time(9, 0), dt.time(11, 0)),))  # fmt: skip
+    return bare(ev, "placement")
+
+
+def test_early_placement_holds() -> None:
+    v = movable()
+    v.model.add(v.placed["S1"][0] == 1)
+    assert least(v, "early_placement") == 0
+
+
+def test_early_placement_violated() -> None:
+    v = movable()
+    v.model.add(v.placed["S1"][2] == 1)  # 09:30: two earlier starts on the 15-minute grid
+    assert least(v, "early_placement") == 2
+
+
+def republished() -> Variables:
+    ev = one_session(person("P1"), person("P2"))
+    start = ev.localize(DAY, dt.time(10, 0))
+    published = Plan(ev.id, 1, GENERATED, (Placement("S1", start, start + dt.timedelta(hours=1)),),
+                     (Assignment("M1", "S1", MOD), Assignment("P1", "S1", SPK)))  # fmt: skip
+    return bare(ev, previous=published)
+
+
+def test_stability_holds() -> None:
+    assert least(fix(republished(), ("M1", "S1", MOD, True), ("P1", "S1", SPK, True)), "stability") == 0
+
+
+def test_stability_violated() -> None:
+    assert least(fix(republished(), ("M1", "S1", MOD, True), ("P1", "S1", SPK, False)), "stability") == 1
