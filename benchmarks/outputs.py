@@ -24,8 +24,8 @@ def prepare(out: Path = INSTANCES) -> tuple[Path, int]:
     """The instance folder with a `plan.json` of 10,000 assignments, and that number."""
     from dataclasses import replace
 
-    from scheduler.export.plan_json import to_json
-    from scheduler.solve.replan import with_fingerprints
+    from scheduler.release import fingerprinted
+    from scheduler.store import write_plan
     from scheduler.views import build_view
 
     folder = generate(NAME, out, check=False)
@@ -43,9 +43,7 @@ def prepare(out: Path = INSTANCES) -> tuple[Path, int]:
     report = SolverReport("feasible", verdict.objective, 0, 0.0, costs=verdict.units)
     plan = replace(plan, unassigned=waiting, solver=report)
     # A published plan carries fingerprints of what each calendar event says.
-    placed, held_roles = with_fingerprints(
-        event, list(plan.placements), list(plan.assignments), plan.running_order
-    )
+    placed, held_roles = fingerprinted(build_view(event, plan))
     plan = replace(plan, placements=tuple(placed), assignments=tuple(held_roles))
-    (folder / "plan.json").write_text(to_json(build_view(event, plan)), encoding="utf-8")
+    write_plan(build_view(event, plan), folder / "plan.json")
     return folder, len(plan.assignments)

@@ -6,7 +6,7 @@
 For every size the instance is generated (seeded, into `benchmarks/instances/`), then each solver runs on it in
 a process of its own, so that the peak memory measured is that solver's alone:
 
-- `scheduler`: the planner as it is (`load_event` + `scheduler.solve.plan`), model building and solving timed apart;
+- `scheduler`: the planner as it is (`load_event` + `scheduler.solve.solve`), model building and solving timed apart;
 - `proposed`: only when `benchmarks/proposed.diff` exists (a change to the planner put up for measurement): the
   same with the diff applied to a copy of `scheduler/` (skipped, with a note, when it does not apply);
 - `cbc`: the same model in PuLP, solved by CBC (`benchmarks/cbc.py`);
@@ -464,7 +464,7 @@ def report(
     lines += [f"| {k} | {v} |" for k, v in info.items()]
     lines += [
         "",
-        "Solvers: *scheduler* is the planner (`load_event` + `scheduler.solve.plan`), *cbc* the same model in PuLP "
+        "Solvers: *scheduler* is the planner (`load_event` + `scheduler.solve.solve`), *cbc* the same model in PuLP "
         "solved by CBC (`benchmarks/cbc.py`), *greedy* first registered, first served (`benchmarks/greedy.py`); "
         "*proposed*, when present, the planner with `benchmarks/proposed.diff` applied. "
         "Times are wall-clock seconds unless marked CPU. *build* is model building in Python (for CBC also writing the "

@@ -1,7 +1,7 @@
 """One measured run of one solver on one instance, meant to run in a process of its own so that its peak memory
 is its own: `python -m benchmarks.solvers SOLVER EVENT_DIR --time-limit S --result OUT.json`.
 
-Solvers: `scheduler` (the planner: `load_event` + `scheduler.solve.plan`, with its model building and its CP-SAT
+Solvers: `scheduler` (the planner: `load_event` + `scheduler.solve.solve`, with its model building and its CP-SAT
 run timed apart; `proposed` is the same, run by `run.py` from a copy of the project with `benchmarks/proposed.diff`
 applied), `cbc` (the same model in PuLP, solved by CBC) and `greedy`. Every plan is judged by the project's
 validator.
@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import GENERATED, judge, plan_digest
+from benchmarks.common import judge, plan_digest
 from scheduler.domain import Event, Plan, relative_gap
 from scheduler.load import load_event
 
@@ -43,11 +43,11 @@ def _scheduler(event: Event, time_limit: float, result: dict[str, Any]) -> Plan 
 
         return wrapper
 
-    namespace = vars(planner)  # plan() looks build and run up here: time them where they are called
+    namespace = vars(planner)  # solve() looks build and run up here: time them where they are called
     original = namespace["build"], namespace["run"]
     namespace["build"], namespace["run"] = timed("build", original[0]), timed("solve", original[1])
     try:
-        plan = planner.plan(event, time_limit=time_limit, generated_at=GENERATED)
+        plan = planner.solve(event, time_limit=time_limit).as_plan(event)
     except planner.NoPlan as no_plan:
         plan = None
         result.update(status="no plan", note=str(no_plan)[:300])

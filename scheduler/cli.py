@@ -21,7 +21,11 @@ from rich.progress import Progress as Bar
 from rich.table import Table
 
 from scheduler.domain import Event, Plan
-from scheduler.export.plan_json import (
+from scheduler.i18n import event_language, missing_translations
+from scheduler.load import InputError, load_event
+from scheduler.publish import Busy, PublishRefused, check_target, publish, writing
+from scheduler.rulebook import BY_NAME, SOFT
+from scheduler.store import (
     PlanFileError,
     check_plan_matches,
     check_plan_of,
@@ -29,10 +33,6 @@ from scheduler.export.plan_json import (
     to_json,
     unchanged_since,
 )
-from scheduler.i18n import event_language, missing_translations
-from scheduler.load import InputError, load_event
-from scheduler.publish import Busy, PublishRefused, check_target, publish, writing
-from scheduler.rulebook import BY_NAME, SOFT
 from scheduler.template import FolderNotEmpty, write_template
 from scheduler.views import PlanView, build_view
 
@@ -306,7 +306,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from scheduler import solve  # noqa: PLC0415
+    from scheduler import release, solve  # noqa: PLC0415
 
     event = load_event(args.event)
     _note_event_time(event)
@@ -321,7 +321,7 @@ def _plan(args: argparse.Namespace) -> int:
             err.print(f"[red]{escape(str(error))}[/] (hint: choose another --out folder)")
             return INVALID
         try:
-            result = _solve_with_progress(event, previous, not args.fresh, args.time_limit)
+            solution = _solve_with_progress(event, previous, not args.fresh, args.time_limit)
         except solve.NoPlan as no_plan:
             return _print_no_plan(no_plan.explanation)
         except solve.PlanRefused as refused:
@@ -329,6 +329,7 @@ def _plan(args: argparse.Namespace) -> int:
             for violation in refused.violations:
                 err.print(f"  {violation}", markup=False)
             return FAILED
+        result = release.release(event, solution, previous, generated_at())
         view = build_view(event, result)
         since = unchanged_since(to_json(view), folder / "plan.json")
         if since is not None:
@@ -351,7 +352,7 @@ def _previous(args: argparse.Namespace, event: Event) -> Plan | None:
 
 def _solve_with_progress(
     event: Event, previous: Plan | None, keep_published: bool, time_limit: float
-) -> Plan:
+) -> solve.Solution:
     from scheduler import solve  # noqa: PLC0415
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
@@ -365,13 +366,8 @@ def _solve_with_progress(
                 f"(lower bound {p.bound:,.0f})",
             )
 
-        return solve.plan(
-            event,
-            previous=previous,
-            keep_published=keep_published,
-            time_limit=time_limit,
-            progress=progress,
-            generated_at=generated_at(),
+        return solve.solve(
+            event, previous=previous, keep_published=keep_published, time_limit=time_limit, progress=progress
         )
 
 
@@ -447,7 +443,7 @@ def _explain(args: argparse.Namespace) -> int:
 
     event = load_event(args.event)
     try:
-        result = solve.plan(event, time_limit=args.time_limit, generated_at=generated_at())
+        result = solve.solve(event, time_limit=args.time_limit).as_plan(event)
     except solve.NoPlan as no_plan:
         return _print_no_plan(no_plan.explanation)
     if result.solver is None:

@@ -40,7 +40,7 @@ from filelock import FileLock, Timeout
 from icalendar import Calendar
 
 from scheduler.export.mail import file_name
-from scheduler.export.plan_json import PlanFileError, read_plan
+from scheduler.store import PlanFileError, read_plan
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")

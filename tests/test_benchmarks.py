@@ -15,9 +15,10 @@ from benchmarks.cbc import CbcModel
 from benchmarks.common import judge
 from benchmarks.generate import SIZES, generate
 from benchmarks.greedy import greedy
-from scheduler import solve
+from scheduler import release
 from scheduler.domain import Event
 from scheduler.load import load_event
+from scheduler.solve import NoPlan
 from scheduler.validate import check
 from tests.solve.test_property import events
 
@@ -49,7 +50,7 @@ def test_generator_is_seeded(tiny: Path, tmp_path: Path) -> None:
 def test_scheduler_cbc_and_greedy_plan_the_tiny_instance(tiny: Path) -> None:
     event = load_event(tiny)
 
-    planned = solve.plan(event, time_limit=20, generated_at=GENERATED)
+    planned = release.plan(event, time_limit=20, generated_at=GENERATED)
     assert check(event, planned) == []
     assert planned.solver is not None and planned.solver.status == "optimal"
 
@@ -92,8 +93,8 @@ def test_run_writes_results(tmp_path: Path) -> None:
 def test_cbc_finds_the_cp_sat_optimum_on_random_events(event: Event) -> None:
     outcome = CbcModel(event).build().solve(20)
     try:
-        planned = solve.plan(event, time_limit=20, generated_at=GENERATED)
-    except solve.NoPlan:
+        planned = release.plan(event, time_limit=20, generated_at=GENERATED)
+    except NoPlan:
         assert outcome.status == "infeasible"
         return
     assert planned.solver is not None and planned.solver.status == "optimal"

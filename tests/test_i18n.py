@@ -21,7 +21,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from icalendar import Calendar
 
-from scheduler import i18n, solve
+from scheduler import i18n, release
 from scheduler.domain import Event
 from scheduler.export.outputs import write_outputs
 from scheduler.load import load_event
@@ -121,7 +121,7 @@ def test_a_persons_language_is_correspondence_then_first_offered_then_the_events
 def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
     event: Event = tiny_event()
     folder = tmp_path_factory.mktemp("tiny")
-    write_outputs(build_view(event, solve.plan(event, generated_at=f.GENERATED)), folder)
+    write_outputs(build_view(event, release.plan(event, generated_at=f.GENERATED)), folder)
     return folder
 
 

@@ -7,7 +7,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from scheduler import solve
+from scheduler import release
 from scheduler.export.outputs import write_outputs
 from scheduler.views import build_view
 from tests import factories as f
@@ -36,7 +36,7 @@ def test_event_data_and_sources_are_not_ignored() -> None:
 def test_privacy_page_names_every_output(tmp_path: Path) -> None:
     """Every file or folder directly in OUT, and each calendar folder, has its row in docs/privacy.md."""
     event = f.event([f.session("S1")], [f.person("M1", "S1:moderator"), f.person("P1", "S1:speaker")])
-    write_outputs(build_view(event, solve.plan(event, generated_at=f.GENERATED)), tmp_path)
+    write_outputs(build_view(event, release.plan(event, generated_at=f.GENERATED)), tmp_path)
     written = {p.name for p in tmp_path.iterdir()} | {f"calendar/{p.name}" for p in (tmp_path / "calendar").iterdir()}
     written.discard("calendar")
     first_cells = re.findall(r"^\| ([^|]+) \|", PRIVACY.read_text(encoding="utf-8"), re.MULTILINE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scheduler import running_order, solve
+from scheduler import release, running_order
 from scheduler.domain import Assignment, Break, Category, Day, Event, Placement, Plan, Role, Segments
 from scheduler.load.timeparse import parse_windows
 from scheduler.validate import Penalty, Violation, check, objective, penalties, penalty_items
@@ -198,6 +198,6 @@ def test_a_plan_takes_the_earliest_day_whatever_the_order_of_the_days() -> None:
         [person("M1", "S1:moderator"), person("P1")],
         days=(Day(later, dt.time(9), dt.time(17)), Day(DAY, dt.time(9), dt.time(17))),
     )
-    planned = solve.plan(ev, generated_at=GENERATED)
+    planned = release.plan(ev, generated_at=GENERATED)
     assert planned.placements[0].start == ev.localize(DAY, dt.time(9))
     assert planned.solver is not None and planned.solver.costs["early_placement"] == 0

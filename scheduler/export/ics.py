@@ -88,6 +88,11 @@ def public_calendar(view: PlanView, sessions: Iterable[SessionView], name: str) 
     return bytes(cal.to_ical())
 
 
+def session_calendar(view: PlanView, session: SessionView) -> bytes:
+    """The public calendar of one session, `calendar/sessions/<session>.ics`."""
+    return public_calendar(view, [session], f"{view.event.title}: {session.id}")
+
+
 def invitation(view: PlanView, invite: InviteView) -> bytes:
     """One VEVENT for one person and session, in the person's own time zone, with ORGANIZER and that ATTENDEE.
 

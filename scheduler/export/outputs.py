@@ -21,11 +21,11 @@ from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 
 from scheduler.export.agenda_xlsx import write_agenda
-from scheduler.export.ics import Invitations, public_calendar
+from scheduler.export.ics import Invitations, public_calendar, session_calendar
 from scheduler.export.mail import write_message
 from scheduler.export.pictures import agenda_picture, coverage_picture
-from scheduler.export.plan_json import to_json
 from scheduler.export.run_of_show import write_run_of_show
+from scheduler.store import write_plan
 from scheduler.views import PlanView
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def _batches(taken: Synchronized[int], total: int) -> Iterator[range]:
 def _write_programme(view: PlanView, folder: Path, say: Step) -> None:
     """plan.json, the pictures, the agenda workbook (which shows them) and the public calendars."""
     say("plan.json")
-    (folder / "plan.json").write_text(to_json(view), encoding="utf-8")
+    write_plan(view, folder / "plan.json")
     say("pictures")
     agenda_picture(view, folder / "agenda.png")
     coverage_picture(view, folder / "coverage.png")
@@ -130,8 +130,7 @@ def _write_programme(view: PlanView, folder: Path, say: Step) -> None:
     sessions.mkdir(parents=True, exist_ok=True)  # calendar/ may have been made by the other process
     (sessions.parent / "agenda.ics").write_bytes(public_calendar(view, view.sessions, view.event.title))
     for session in view.sessions:
-        data = public_calendar(view, [session], f"{view.event.title}: {session.id}")
-        (sessions / f"{session.id}.ics").write_bytes(data)
+        (sessions / f"{session.id}.ics").write_bytes(session_calendar(view, session))
 
 
 def _write_invitations(

@@ -1,26 +1,38 @@
-"""Plan an event: solve, check the result independently, and describe it (reasons, changes, sequences)."""
+"""Solve an event: the best placements and assignments, checked independently, with a reason for everyone left
+on the waiting list. What is published of a solution is decided after the views, by scheduler/release.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import time
+from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from scheduler import running_order
-from scheduler.domain import Assignment, Event, Placement, Plan, Role, SolverReport
+from scheduler.domain import (
+    Assignment,
+    Event,
+    Placement,
+    Plan,
+    Role,
+    RunningItem,
+    SolverReport,
+    Unassigned,
+)
 from scheduler.rulebook import BY_NAME, SOFT
 from scheduler.solve.explain import Explanation, explain, placement_check, precheck
 from scheduler.solve.model import Built, Progress, ProgressFn, build, run
 from scheduler.solve.reasons import unassigned_reasons
-from scheduler.solve.replan import compare, with_fingerprints
 from scheduler.solve.variables import Variables
 from scheduler.timeline import session_end
 from scheduler.validate import Violation, check, objective, penalties
 
-__all__ = ["NoPlan", "PlanRefused", "Progress", "explain", "plan"]
+__all__ = ["NoPlan", "PlanRefused", "Progress", "Solution", "explain", "solve"]
 log = logging.getLogger(__name__)
+# The time of a plan not yet published: the validator, the only reader of such a plan, does not read it.
+UNPUBLISHED = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 class NoPlan(Exception):
@@ -39,18 +51,39 @@ class PlanRefused(Exception):
         super().__init__("; ".join(str(v) for v in violations))
 
 
-def plan(
+@dataclass(frozen=True)
+class Solution:
+    """What the solver decided, checked by the validator: when each session takes place, who holds which role,
+    the running order, the waiting list with a reason each, and the solver's report. What is published from it
+    (version, SEQUENCE numbers, changes, cancellations) is decided by the release stage (scheduler/release.py)."""
+
+    placements: tuple[Placement, ...]
+    assignments: tuple[Assignment, ...]
+    running_order: tuple[RunningItem, ...]
+    unassigned: tuple[Unassigned, ...]
+    report: SolverReport
+
+    @property
+    def reasons(self) -> dict[str, str]:
+        """Why each active applicant on the waiting list holds no role, by participant."""
+        return {u.participant: u.reason for u in self.unassigned}
+
+    def as_plan(self, event: Event) -> Plan:
+        """The solution as an unpublished plan (version 0, no SEQUENCE numbers), as the validator reads it."""
+        return Plan(event.id, 0, UNPUBLISHED, self.placements, self.assignments, self.running_order,
+                    self.unassigned, solver=self.report)  # fmt: skip
+
+
+def solve(
     event: Event,
     *,
     previous: Plan | None = None,
     keep_published: bool = True,
     time_limit: float = 60.0,
     progress: ProgressFn | None = None,
-    generated_at: dt.datetime,
-) -> Plan:
-    """The best plan for the event, checked by the validator. Given the published `previous` plan, it keeps what
-    it can of it (unless `keep_published` is False: then it plans from scratch), and its version, SEQUENCE
-    numbers, cancellations and changes follow `previous` either way."""
+) -> Solution:
+    """The best solution for the event, checked by the validator. Given the published `previous` plan, it keeps
+    what it can of it, unless `keep_published` is False: then it plans from scratch."""
     started = time.monotonic()
     kept = previous if keep_published else None
     built = build(event, previous=kept)
@@ -67,25 +100,9 @@ def plan(
     placements, assignments = _extract(built.variables, solver)
     order = running_order.build(event, placements, assignments)
     unassigned = unassigned_reasons(event, built.variables, placements, assignments)
-    reasons = {u.participant: u.reason for u in unassigned}
-    placements, assignments = with_fingerprints(event, placements, assignments, order)
-    placements, assignments, changes, cancellations = compare(
-        event, previous, placements, assignments, reasons
-    )
     report = _report(built, solver, status, time.monotonic() - started)
-    result = Plan(
-        event=event.id,
-        version=previous.version + 1 if previous else 1,
-        generated_at=generated_at,
-        placements=tuple(placements),
-        assignments=tuple(assignments),
-        running_order=order,
-        unassigned=tuple(unassigned),
-        changes=tuple(changes),
-        cancellations=tuple(cancellations),
-        solver=report,
-    )
-    _verify(event, result, kept)
+    result = Solution(tuple(placements), tuple(assignments), order, tuple(unassigned), report)
+    _verify(event, result.as_plan(event), kept)
     return result
 
 

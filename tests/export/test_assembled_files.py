@@ -18,7 +18,7 @@ import pytz
 from icalendar import Alarm, Calendar, Event, vCalAddress, vText, vUri
 from icalendar.parser import Contentline
 
-from scheduler import solve
+from scheduler import release
 from scheduler.domain import Role
 from scheduler.export import ics, mail
 from scheduler.export.ics import one_line
@@ -76,12 +76,12 @@ def views() -> list[PlanView]:
         speaker_link="https://meet.example.org/j/1?pwd=x",
         objective_titles={1: "Data"},
     )
-    first = solve.plan(event, generated_at=f.GENERATED)
+    first = release.plan(event, generated_at=f.GENERATED)
     later = dataclasses.replace(
         event,
         applicants=tuple(dataclasses.replace(a, withdrawn=a.id == "P1") for a in event.applicants),
     )
-    second = solve.plan(later, previous=first, generated_at=f.GENERATED + dt.timedelta(days=1))
+    second = release.plan(later, previous=first, generated_at=f.GENERATED + dt.timedelta(days=1))
     return [build_view(event, first), build_view(later, second)]
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from scheduler import solve
+from scheduler import release
 from scheduler.export.ics import invitation, public_calendar
 from scheduler.load import load_event
 from scheduler.views import PlanView, build_view
@@ -112,7 +112,7 @@ def query(url: str, start: dt.datetime, end: dt.datetime) -> dict[str, Calendar]
 @pytest.fixture(scope="module")
 def view() -> PlanView:
     event = load_event(ROOT / "data" / "gcm2020-unece")
-    return build_view(event, solve.plan(event, generated_at=dt.datetime(2020, 11, 10, tzinfo=dt.UTC)))
+    return build_view(event, release.plan(event, generated_at=dt.datetime(2020, 11, 10, tzinfo=dt.UTC)))
 
 
 def in_utc(when: dt.datetime) -> dt.datetime:

@@ -19,7 +19,7 @@ import pytest
 from babel import Locale
 from icalendar import Calendar
 
-from scheduler import solve
+from scheduler import release
 from scheduler.domain import Applicant, Event, Plan, Role
 from scheduler.export.ics import invitation
 from scheduler.export.outputs import write_outputs
@@ -64,7 +64,7 @@ def publish(event: Event, result: Plan, folder: Path) -> Published:
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Published:
     event = load_event(ROOT / "data" / "gcm2020-unece")
-    return publish(event, solve.plan(event, generated_at=GENERATED), tmp_path_factory.mktemp("out"))
+    return publish(event, release.plan(event, generated_at=GENERATED), tmp_path_factory.mktemp("out"))
 
 
 @pytest.fixture(scope="module")
@@ -313,7 +313,7 @@ def replanned(published: Published, tmp_path_factory: pytest.TempPathFactory) ->
             for a in published.event.applicants
         ),
     )
-    result = solve.plan(event, previous=published.plan, generated_at=REPLANNED)
+    result = release.plan(event, previous=published.plan, generated_at=REPLANNED)
     view = build_view(event, result)
     folder = tmp_path_factory.mktemp("v2")
     for invite in view.invites:

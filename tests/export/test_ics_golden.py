@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from scheduler import solve
+from scheduler import release
 from scheduler.domain import Event, Plan, SessionKind
 from scheduler.export.outputs import write_outputs
 from scheduler.views import build_view
@@ -81,9 +81,9 @@ def withdrawn(event: Event, participant: str) -> Event:
 def versions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Version 1 of the tiny event and version 2 after P2 withdrew, each written by write_outputs."""
     event = tiny_event()
-    first = solve.plan(event, generated_at=f.GENERATED)
+    first = release.plan(event, generated_at=f.GENERATED)
     later = withdrawn(event, "P2")
-    second = solve.plan(later, previous=first, generated_at=V2_GENERATED)
+    second = release.plan(later, previous=first, generated_at=V2_GENERATED)
     folders = {}
     for name, ev, result in (("v1", event, first), ("v2", later, second)):
         folder = tmp_path_factory.mktemp(name)
@@ -180,7 +180,7 @@ def test_withdrawal_sends_a_cancel_and_updates_only_the_moved_slots(versions: di
 
 
 def test_golden_plan_is_what_the_tests_above_assume() -> None:
-    result: Plan = solve.plan(tiny_event(), generated_at=f.GENERATED)
+    result: Plan = release.plan(tiny_event(), generated_at=f.GENERATED)
 
     assert {(a.participant, a.session, a.role.value) for a in result.assignments} == {
         ("M1", "S1", "moderator"),

@@ -26,7 +26,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from icalendar import Calendar
 
-from scheduler import solve
+from scheduler import release
 from scheduler.cli import main
 from scheduler.domain import Event, Plan, Role
 from scheduler.export.mail import write_mail
@@ -65,7 +65,7 @@ class Planned:
 def planned(tmp_path_factory: pytest.TempPathFactory) -> Planned:
     """The default event planned once and published into OUT as `scheduler plan` does."""
     event = load_event(ROOT / "data" / "gcm2020-unece")
-    result = solve.plan(event, generated_at=GENERATED)
+    result = release.plan(event, generated_at=GENERATED)
     out = tmp_path_factory.mktemp("published") / "out"
     publish(out, lambda staging: write_outputs(build_view(event, result), staging))
     return Planned(event, result, out)
@@ -251,7 +251,7 @@ def test_a_replan_sends_only_the_cancellation_and_the_changed_invitations(
             for a in planned.event.applicants
         ),
     )
-    result = solve.plan(event, previous=planned.plan, generated_at=REPLANNED)
+    result = release.plan(event, previous=planned.plan, generated_at=REPLANNED)
     publish(out, lambda staging: write_outputs(build_view(event, result), staging))  # swaps OUT
 
     assert main(["send", str(out), "--smtp", address, "--really"]) == 0
@@ -594,7 +594,7 @@ def test_a_deleted_row_gets_a_cancellation_file_and_a_warning_instead_of_mail(
     event = dataclasses.replace(
         planned.event, applicants=tuple(a for a in planned.event.applicants if a.id != gone.participant)
     )
-    result = solve.plan(event, previous=planned.plan, generated_at=REPLANNED)
+    result = release.plan(event, previous=planned.plan, generated_at=REPLANNED)
     out = tmp_path / "out"
     publish(out, lambda staging: write_outputs(build_view(event, result), staging))
 

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from PIL import Image
 
-from scheduler import solve
+from scheduler import release
 from scheduler.domain import Event
 from scheduler.export import outputs, pictures
 from scheduler.views import PlanView, build_view
@@ -37,7 +37,7 @@ def long_event(days: int) -> Event:
 
 
 def view_of(event: Event) -> PlanView:
-    return build_view(event, solve.plan(event, generated_at=f.GENERATED))
+    return build_view(event, release.plan(event, generated_at=f.GENERATED))
 
 
 def contents(folder: Path) -> dict[str, object]:

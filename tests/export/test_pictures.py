@@ -10,7 +10,7 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from scheduler import solve
+from scheduler import release
 from scheduler.export.pictures import agenda_figure, agenda_picture
 from scheduler.load import load_event
 from scheduler.views import PlanView, build_view
@@ -20,7 +20,7 @@ from tests.factories import GENERATED
 @pytest.fixture(scope="module")
 def view() -> PlanView:
     ev = load_event("data/gcm2020-unece")
-    return build_view(ev, solve.plan(ev, generated_at=GENERATED, time_limit=60))
+    return build_view(ev, release.plan(ev, generated_at=GENERATED, time_limit=60))
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scheduler import solve
+from scheduler import release
 from scheduler.domain import Category, Event, Plan, Segments, Window
 from scheduler.export.agenda_xlsx import NOT_COVERED, write_agenda
 from scheduler.export.cells import clean
@@ -111,7 +111,7 @@ def tricky_event(**kw: Any) -> Event:
 @pytest.fixture(scope="module")
 def planned() -> tuple[Event, Plan]:
     ev = tricky_event()
-    return ev, solve.plan(ev, generated_at=GENERATED, time_limit=20)
+    return ev, release.plan(ev, generated_at=GENERATED, time_limit=20)
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +130,7 @@ def books(view: PlanView, tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def default_books(tmp_path_factory: pytest.TempPathFactory) -> tuple[PlanView, Path]:
     ev = load_event("data/gcm2020-unece")
-    result = build_view(ev, solve.plan(ev, generated_at=GENERATED, time_limit=60))
+    result = build_view(ev, release.plan(ev, generated_at=GENERATED, time_limit=60))
     folder = tmp_path_factory.mktemp("default")
     write_run_of_show(result, folder / "run-of-show.xlsx")
     write_agenda(result, folder / "agenda.xlsx")
@@ -529,7 +529,7 @@ def test_agenda_changes_list_what_a_re_plan_changed(tmp_path: Path, planned: tup
     ev, first = planned
     people = tuple(replace(p, withdrawn=True) if p.id == "P2" else p for p in ev.applicants)
     again = replace(ev, applicants=people)
-    second = solve.plan(again, previous=first, generated_at=GENERATED + dt.timedelta(days=1), time_limit=20)
+    second = release.plan(again, previous=first, generated_at=GENERATED + dt.timedelta(days=1), time_limit=20)
     write_agenda(build_view(again, second), tmp_path / "agenda.xlsx")
     ws = load_workbook(tmp_path / "agenda.xlsx")["Changes"]
     assert len(second.changes) == 1  # nobody else can take P2's place

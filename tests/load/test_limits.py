@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from scheduler.export.plan_json import PlanFileError, read_plan
 from scheduler.load import InputError, load_event
 from scheduler.load.limits import APPLICANTS, EVENT_TOML, MAX_ROWS, PLAN_JSON, REFERENCE
+from scheduler.store import PlanFileError, read_plan
 from tests.bad_inputs import make_xlsx_cases
 
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler import solve
+from scheduler import release, solve
 from scheduler.domain import Day, Event
 from scheduler.load import load_event
 from scheduler.load.timeparse import parse_windows
@@ -20,7 +20,7 @@ DEFAULT_EVENT = Path(__file__).resolve().parents[2] / "data" / "gcm2020-unece"
 
 def no_plan(ev: Event) -> Explanation:
     with pytest.raises(solve.NoPlan) as raised:
-        solve.plan(ev, generated_at=GENERATED)
+        release.plan(ev, generated_at=GENERATED)
     return raised.value.explanation
 
 

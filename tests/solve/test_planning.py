@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from scheduler import solve
+from scheduler import release, solve
 from scheduler.domain import Break, Category, Day, Event, Plan, Role, Segments
 from scheduler.load.timeparse import parse_windows
 from scheduler.validate import check
@@ -16,14 +16,14 @@ from tests.factories import DAY, GENERATED, basic, event, person, session, with_
 
 
 def plan_of(ev: Event) -> Plan:
-    result = solve.plan(ev, generated_at=GENERATED, time_limit=20)
+    result = release.plan(ev, generated_at=GENERATED, time_limit=20)
     assert check(ev, result) == []
     return result
 
 
 def no_plan(ev: Event) -> solve.Explanation:
     with pytest.raises(solve.NoPlan) as raised:
-        solve.plan(ev, generated_at=GENERATED, time_limit=20)
+        release.plan(ev, generated_at=GENERATED, time_limit=20)
     return raised.value.explanation
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scheduler import solve
+from scheduler import release, solve
 from scheduler.domain import Applicant, Break, Category, Event, Role, Segments, Session
 from scheduler.load.timeparse import parse_windows
 from scheduler.solve.explain import holds_together
@@ -87,7 +87,7 @@ def _guarded(key: str) -> bool:
 @given(events())
 def test_plan_or_true_explanation(ev: Event) -> None:
     try:
-        result = solve.plan(ev, generated_at=GENERATED, time_limit=10)
+        result = release.plan(ev, generated_at=GENERATED, time_limit=10)
     except solve.NoPlan as no_plan:
         explanation = no_plan.explanation
         assert explanation.proven

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler import solve
+from scheduler import release
 from scheduler.domain import Event, Plan, Role
 from scheduler.load import load_event
 from scheduler.validate import check, penalties
@@ -22,7 +22,7 @@ MOVED_FROM, MOVED_TO = dt.date(2020, 11, 11), dt.date(2020, 11, 9)
 @pytest.fixture(scope="module")
 def original() -> tuple[Event, Plan]:
     event = load_event(DEFAULT_EVENT)
-    return event, solve.plan(event, generated_at=GENERATED)
+    return event, release.plan(event, generated_at=GENERATED)
 
 
 def what_happened(event: Event, moderator: str) -> Event:
@@ -46,7 +46,7 @@ def test_replan_changes_only_what_must_change(original: tuple[Event, Plan]) -> N
     event, before = original
     moderator = before.assigned("RT2", Role.MODERATOR)[0]
     changed = what_happened(event, moderator)
-    after = solve.plan(changed, previous=before, generated_at=GENERATED + dt.timedelta(days=1))
+    after = release.plan(changed, previous=before, generated_at=GENERATED + dt.timedelta(days=1))
 
     assert after.version == 2
     assert check(changed, after) == []
@@ -82,7 +82,7 @@ def test_replan_changes_only_what_must_change(original: tuple[Event, Plan]) -> N
 def test_replan_raises_sequence_only_where_the_invitation_changed(original: tuple[Event, Plan]) -> None:
     event, before = original
     moderator = before.assigned("RT2", Role.MODERATOR)[0]
-    after = solve.plan(what_happened(event, moderator), previous=before, generated_at=GENERATED)
+    after = release.plan(what_happened(event, moderator), previous=before, generated_at=GENERATED)
     moved_sessions = {"MSC1", "MSC2"}
     for assignment in after.assignments:
         was = next((a for a in before.assignments if (a.participant, a.session) ==
@@ -101,7 +101,7 @@ def test_replan_raises_sequence_only_where_the_invitation_changed(original: tupl
 
 def test_replan_without_changes_changes_nothing(original: tuple[Event, Plan]) -> None:
     event, before = original
-    after = solve.plan(event, previous=before, generated_at=GENERATED)
+    after = release.plan(event, previous=before, generated_at=GENERATED)
     assert after.changes == ()
     assert after.cancellations == ()
     assert [(a.participant, a.session, a.role, a.sequence) for a in after.assignments] == [
@@ -116,12 +116,12 @@ def test_cancellations_last_until_the_person_is_invited_again() -> None:
         return event([session(speakers=(1, 2))], [person("M1", "S1:moderator"), person("P1"),
                                                   person("P2", withdrawn=withdrawn)], speaker_link=link)  # fmt: skip
 
-    v1 = solve.plan(version(False), generated_at=GENERATED)
-    v2 = solve.plan(version(True), previous=v1, generated_at=GENERATED)
+    v1 = release.plan(version(False), generated_at=GENERATED)
+    v2 = release.plan(version(True), previous=v1, generated_at=GENERATED)
     assert [(c.participant, c.sequence) for c in v2.cancellations] == [("P2", 1)]
-    v3 = solve.plan(version(True), previous=v2, generated_at=GENERATED)
+    v3 = release.plan(version(True), previous=v2, generated_at=GENERATED)
     assert [(c.participant, c.sequence) for c in v3.cancellations] == [("P2", 1)], "kept until sent again"
-    v4 = solve.plan(version(False), previous=v3, generated_at=GENERATED)
+    v4 = release.plan(version(False), previous=v3, generated_at=GENERATED)
     assert v4.cancellations == ()
     assert {a.participant: a.sequence for a in v4.assignments}["P2"] == 2, "above the cancellation's SEQUENCE"
 
@@ -132,8 +132,8 @@ def test_a_new_speaker_link_updates_every_invitation() -> None:
     def version(link: str) -> Event:
         return event([session()], [person("M1", "S1:moderator"), person("P1")], speaker_link=link)
 
-    v1 = solve.plan(version("https://meet.example.org/a"), generated_at=GENERATED)
-    v2 = solve.plan(version("https://meet.example.org/b"), previous=v1, generated_at=GENERATED)
+    v1 = release.plan(version("https://meet.example.org/a"), generated_at=GENERATED)
+    v2 = release.plan(version("https://meet.example.org/b"), previous=v1, generated_at=GENERATED)
     assert [a.sequence for a in v2.assignments] == [1, 1]
     assert v2.changes == ()
 
@@ -144,8 +144,8 @@ def test_a_fresh_replan_ignores_the_published_assignments_but_follows_their_numb
     event, before = original
     moderator = before.assigned("RT2", Role.MODERATOR)[0]
     changed = what_happened(event, moderator)
-    from_scratch = solve.plan(changed, generated_at=GENERATED)
-    fresh = solve.plan(changed, previous=before, keep_published=False, generated_at=GENERATED)
+    from_scratch = release.plan(changed, generated_at=GENERATED)
+    fresh = release.plan(changed, previous=before, keep_published=False, generated_at=GENERATED)
 
     assert fresh.version == 2
     assert fresh.solver is not None and from_scratch.solver is not None

@@ -1,4 +1,6 @@
-"""`plan.json`: the published plan, written byte-stable and read back for re-planning and `export`."""
+"""The plan store: `plan.json`, the published plan, written byte-stable and read back for re-planning, `export`
+and `send`. Each file says which layout it has (`format`); reading checks it, so that a file written by a newer
+release is refused with a clear message instead of being misread."""
 
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from scheduler.domain import (
 from scheduler.load.limits import PLAN_JSON, FileRefused, read_limited
 from scheduler.views import PlanView
 
-FORMAT = 1  # raised when the file's layout changes incompatibly
+FORMAT = 1  # raised when the file's layout changes incompatibly; files without the key, from earlier releases, are 1
 # What describes the run that made a plan rather than the plan itself: set aside when a re-plan is compared with
 # the published plan. `changes` are versus the version before, so a re-plan that changes nothing lists none.
 RUN_KEYS = frozenset(
@@ -116,6 +118,11 @@ def to_json(view: PlanView) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+def write_plan(view: PlanView, path: Path) -> None:
+    """Write the plan's plan.json (see `to_json`) to `path`."""
+    path.write_text(to_json(view), encoding="utf-8")
+
+
 def _iso(when: dt.datetime) -> str:
     return when.isoformat(timespec="seconds")
 
@@ -189,9 +196,11 @@ def check_plan_matches(path: Path, plan: Plan, event: Event) -> None:
 
 
 def read_plan(path: Path) -> Plan:
-    """A plan from plan.json, as written by `to_json`."""
+    """A plan from plan.json, as written by `to_json` of this release or an earlier one; PlanFileError when it
+    cannot be read, or was written in a newer format."""
     try:
         data = json.loads(read_limited(path, PLAN_JSON).decode("utf-8"))
+        _check_format(path, data)
         return _plan(data)
     except FileNotFoundError:
         raise PlanFileError(f"{path}: file not found") from None
@@ -203,6 +212,23 @@ def read_plan(path: Path) -> Plan:
         raise PlanFileError(
             f"{path}: not a plan written by scheduler ({type(error).__name__}: {error})"
         ) from None
+
+
+def _check_format(path: Path, data: object) -> None:
+    """PlanFileError unless `data` is a plan.json object in a format this release reads."""
+    if not isinstance(data, dict):
+        raise PlanFileError(f"{path}: not a plan written by scheduler (a JSON object was expected)")
+    number = data.get("format", 1)
+    if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+        raise PlanFileError(
+            f"{path}: key 'format' is {json.dumps(number)}, not a format number of plan.json "
+            "(hint: use a plan.json written by scheduler)"
+        )
+    if number > FORMAT:
+        raise PlanFileError(
+            f"{path}: plan.json format {number} was written by a newer release of scheduler; this one reads "
+            f"format {FORMAT} and earlier (hint: upgrade scheduler, or plan again with this release)"
+        )
 
 
 def _plan(data: dict[str, Any]) -> Plan:

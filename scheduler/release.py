@@ -1,44 +1,93 @@
-"""Re-planning against a published plan: what changed (with calendar SEQUENCE numbers). The stability term is
-the rule `scheduler/solve/rules/stability.py`."""
+"""The release stage, between the views and the exporters: what is published of a solution.
+
+It numbers the version, carries each calendar SEQUENCE forward from the published plan, lists the changes versus
+it (with reasons) and the cancellations. A SEQUENCE goes up exactly when what that calendar event says changed:
+each invitation and public session event is rendered by the exporters' own functions and fingerprinted without
+its DTSTAMP and SEQUENCE, so whatever they print (in any language) is covered, and nothing else counts.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import replace
 
-from scheduler.domain import Assignment, Cancellation, Change, Event, Placement, Plan, Role, RunningItem
+from scheduler.domain import Assignment, Cancellation, Change, Event, Placement, Plan, Role
+from scheduler.export.ics import Invitations, session_calendar
+from scheduler.solve import Solution, solve
+from scheduler.solve.model import ProgressFn
 from scheduler.timeline import event_span
+from scheduler.views import PlanView, build_view
+
+# The lines of a calendar file that differ between two versions of the same content.
+VERSION_LINES = (b"DTSTAMP:", b"DTSTAMP;", b"SEQUENCE:", b"SEQUENCE;")
 
 
-def fingerprint(*parts: object) -> str:
-    """A short digest of what a calendar event says; the SEQUENCE goes up only when it changes."""
-    return hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
-
-
-def with_fingerprints(
+def plan(
     event: Event,
-    placements: list[Placement],
-    assignments: list[Assignment],
-    running_order: Sequence[RunningItem],
-) -> tuple[list[Placement], list[Assignment]]:
-    """Fingerprint every public session event and every invitation from all that they show."""
-    shared = (event.title, event.timezone, event.public_link, event.speaker_link, event.tech_check_minutes,
-              ",".join(event.languages), event.organiser_name, event.organiser_email)  # fmt: skip
-    marked_places = []
-    for p in placements:
-        session = event.session_by_id[p.session]
-        marked_places.append(replace(p, fingerprint=fingerprint(
-            *shared, p.start.isoformat(), p.end.isoformat(), session.title, session.objectives)))  # fmt: skip
-    when = {p.session: p for p in marked_places}
-    marked = []
-    for a in assignments:
-        person = event.applicant_by_id[a.participant]
-        slots = [f"{i.segment}@{i.start.isoformat()}-{i.end.isoformat()}" for i in running_order
-                 if i.session == a.session and i.participant == a.participant]  # fmt: skip
-        marked.append(replace(a, fingerprint=fingerprint(
-            when[a.session].fingerprint, a.role, person.name, person.email, person.timezone, *slots)))  # fmt: skip
-    return marked_places, marked
+    *,
+    previous: Plan | None = None,
+    keep_published: bool = True,
+    time_limit: float = 60.0,
+    progress: ProgressFn | None = None,
+    generated_at: dt.datetime,
+) -> Plan:
+    """Solve the event and release the solution: the plan to publish (see `solve` and `release`)."""
+    found = solve(
+        event, previous=previous, keep_published=keep_published, time_limit=time_limit, progress=progress
+    )
+    return release(event, found, previous, generated_at)
+
+
+def release(event: Event, solution: Solution, previous: Plan | None, generated_at: dt.datetime) -> Plan:
+    """The plan to publish: version 1, or one more than the `previous` published plan; SEQUENCE numbers carried
+    forward from it, raised only where what a calendar event says changed; every cancellation kept until its
+    invitation is sent again; and the changes versus `previous`, with reasons."""
+    draft = Plan(
+        event=event.id,
+        version=previous.version + 1 if previous else 1,
+        generated_at=generated_at,
+        placements=solution.placements,
+        assignments=solution.assignments,
+        running_order=solution.running_order,
+        unassigned=solution.unassigned,
+        solver=solution.report,
+    )
+    placements, assignments = fingerprinted(build_view(event, draft))
+    placements, assignments, changes, cancellations = compare(
+        event, previous, placements, assignments, solution.reasons
+    )
+    return replace(
+        draft,
+        placements=tuple(placements),
+        assignments=tuple(assignments),
+        changes=tuple(changes),
+        cancellations=tuple(cancellations),
+    )
+
+
+def fingerprint(calendar: bytes) -> str:
+    """A short digest of what a calendar file says: its unfolded lines without DTSTAMP and SEQUENCE."""
+    lines = calendar.replace(b"\r\n ", b"").split(b"\r\n")
+    shown = b"\r\n".join(line for line in lines if not line.startswith(VERSION_LINES))
+    return hashlib.sha256(shown).hexdigest()[:16]
+
+
+def fingerprinted(view: PlanView) -> tuple[list[Placement], list[Assignment]]:
+    """The plan's placements and assignments, each with the fingerprint of its public session event or its
+    invitation as the exporters render them."""
+    public = {s.id: fingerprint(session_calendar(view, s)) for s in view.sessions}
+    invitations = Invitations(view)
+    invited = {
+        (i.applicant.id, i.session.id): fingerprint(invitations.make(i).calendar)
+        for i in view.invites
+        if i.method == "REQUEST"
+    }
+    return (
+        [replace(p, fingerprint=public[p.session]) for p in view.plan.placements],
+        [replace(a, fingerprint=invited[a.participant, a.session]) for a in view.plan.assignments],
+    )
 
 
 def compare(
