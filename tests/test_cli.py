@@ -255,27 +255,7 @@ def test_infeasible_event_exits_3_with_an_explanation(tmp_path: Path) -> None:
     event = tmp_path / "event"
     event.mkdir()
     (event / "event.toml").write_text(
-        """[event]
-id = "small"
-title = "Small"
-timezone = "Europe/Zurich"
-organiser = { name = "Secretariat", email = "secretariat@example.org" }
-uid_domain = "small.example.org"
-
-[[days]]
-date = 2020-11-12
-start = 10:00:00
-end = 12:00:00
-
-[[sessions]]
-id = "RT1"
-title = "Round table"
-date = 2020-11-12
-start = 10:00:00
-minutes = 60
-speakers = [1, 2]
-objectives = [13]
-""",
+        SMALL_EVENT + "objectives = [13]\n",
         encoding="utf-8",
     )
     (event / "applicants.csv").write_text(
