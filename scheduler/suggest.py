@@ -148,7 +148,9 @@ def roles_of(event: Event, published: Plan, participant: str) -> list[tuple[str,
     or they hold none."""
     leaver = event.applicant_by_id.get(participant)
     if leaver is None:
-        close = difflib.get_close_matches(participant, list(event.applicant_by_id), n=1)
+        ids = {pid.casefold(): pid for pid in event.applicant_by_id}
+        close = [ids[participant.casefold()]] if participant.casefold() in ids else []
+        close = close or difflib.get_close_matches(participant, list(event.applicant_by_id), n=1, cutoff=0.5)
         raise CannotSuggest(
             f"no applicant has the id {participant!r}",
             f"did you mean {close[0]}? The ids are in the id column of the applicants sheet"
@@ -232,7 +234,13 @@ def _suggestion(
     changes = compare(
         event, published, list(solution.placements), list(solution.assignments), solution.reasons
     )[2]
-    others = tuple(c for c in changes if c.participant not in (leaver, applicant.id))
+    # The substitution itself is not counted: the leaver's removal and the substitute's arrival. A substitute who
+    # moves from another role is: their old place changes too.
+    others = tuple(
+        c
+        for c in changes
+        if c.participant != leaver and not (c.participant == applicant.id and c.kind == "added")
+    )
     delta = solution.report.objective - replan.report.objective
     choice = applicant.interest_rank(session, role)
     in_replan = any(
