@@ -14,6 +14,7 @@ a process of its own, so that the peak memory measured is that solver's alone:
 
 With L in the sizes, `scheduler plan` runs end to end on L as a command (load, solve, every output); with L or XL,
 `scheduler export` writes every output of a plan with 10,000 assigned people (`benchmarks/outputs.py`).
+With S, `scheduler suggest` runs on the default event for two roles (substitutes, each a checked re-plan).
 Speed is never asserted here: the results say what was measured and which targets were met.
 """
 
@@ -170,6 +171,44 @@ def _summary_line(text: str, label: str) -> str:
         if cells and cells[0] == label:
             return " ".join(c for c in cells if c)
     return ""
+
+
+DEFAULT_EVENT = ROOT / "data" / "gcm2020-unece"
+
+
+def run_suggest(cwd: Path) -> dict[str, Any]:
+    """`scheduler suggest --json` on the default event, as organisers run it in the last week: the plan is made,
+    then substitutes are asked for the moderator of RT1 and for the first speaker of MSC1 (the role most people
+    asked for). Each run's wall time covers the whole command: loading, the re-plan without the person, one
+    checked re-plan per candidate."""
+    runs: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out"
+        env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+        cmd = [sys.executable, "-m", "scheduler"]
+        planned = run_process([*cmd, "plan", str(DEFAULT_EVENT), "--out", str(out)], cwd, 600, env=env)
+        if planned.returncode:
+            return {"error": planned.stderr.strip()[-300:]}
+        sessions = {
+            s["id"]: s for s in json.loads((out / "plan.json").read_text(encoding="utf-8"))["sessions"]
+        }
+        for label, person in (
+            ("RT1 moderator", sessions["RT1"]["moderators"][0]),
+            ("MSC1 speaker", sessions["MSC1"]["speakers"][0]),
+        ):
+            args = ["suggest", str(DEFAULT_EVENT), "--out", str(out), "--replace", person, "--json"]
+            finished = run_process([*cmd, *args], cwd, 600, env=env)
+            shown = json.loads(finished.stdout) if finished.returncode == 0 else []
+            runs[label] = {
+                "participant": person,
+                "returncode": finished.returncode,
+                "wall_s": finished.wall,
+                "peak_mb": finished.peak_mb,
+                "suggestions": len(shown),
+                "cheapest": shown[0]["participant"] if shown else "",
+                "error": finished.stderr.strip()[-300:] if finished.returncode else "",
+            }
+    return runs
 
 
 OUTPUT_RUNS = 3
@@ -341,7 +380,10 @@ class Target:
 
 
 def targets(
-    results: list[dict[str, Any]], cli: dict[str, Any] | None, outputs: dict[str, Any] | None
+    results: list[dict[str, Any]],
+    cli: dict[str, Any] | None,
+    outputs: dict[str, Any] | None,
+    suggest: dict[str, Any] | None = None,
 ) -> list[tuple[str, list[Target]]]:
     """Each target of the benchmark, for the planner as it is and as proposed."""
     rows: list[tuple[str, list[Target]]] = []
@@ -419,6 +461,17 @@ def targets(
                 f"{outputs['wall_s']:.1f} s for `scheduler export` (of which loading the event {outputs['load_s']:.1f} s){_output_runs(outputs)}, {outputs['peak_mb']:,.0f} MB, {outputs['invites']:,} invitations",
             )
         )
+    for label, run in (suggest or {}).items():
+        if label == "error":
+            continue
+        common.append(
+            Target(
+                f"`scheduler suggest` top 5 on the default event ({label}) ≤ 10 s",
+                run["returncode"] == 0 and run["wall_s"] <= 10,
+                f"{run['wall_s']:.1f} s, {run['peak_mb']:,.0f} MB, exit {run['returncode']}, "
+                f"{run['suggestions']} suggestions for {run['participant']}",
+            )
+        )
     if common:
         rows.append(("scheduler", common))
     return rows
@@ -447,6 +500,7 @@ def report(
     outputs: dict[str, Any] | None,
     notes: list[str],
     reruns: dict[str, bool],
+    suggest: dict[str, Any] | None = None,
 ) -> str:
     lines = [
         "# Benchmark results",
@@ -508,7 +562,7 @@ def report(
             f"{_ratio(ours, cbc, 'total_s')} | {_ratio(proposed, cbc, 'solve_s')} |"
         )
     lines += ["", "## Targets", "", "| planner | target | measured | |", "| --- | --- | --- | --- |"]
-    for solver, found in targets(results, cli, outputs):
+    for solver, found in targets(results, cli, outputs, suggest):
         lines += [f"| {solver} | {t.text} | {t.measured} | {_mark(t.met)} |" for t in found]
     if reruns:
         same = ", ".join(f"{k}: {'same plan' if v else '**different plan**'}" for k, v in reruns.items())
@@ -518,6 +572,15 @@ def report(
         for label, run in cli.items():
             lines.append(
                 f"- {label}: exit {run['returncode']}, {run['wall_s']:.1f} s, {run['peak_mb']:,.0f} MB, {run['files']:,} files written; summary: {run['summary'] or '–'}. {run['error']}"
+            )
+    if suggest:
+        lines += ["", "`scheduler suggest` on the default event (data/gcm2020-unece), as a command:", ""]
+        for label, run in suggest.items():
+            if label == "error":
+                lines.append(f"- the plan to suggest from failed: {run}")
+                continue
+            lines.append(
+                f"- {label} ({run['participant']}): exit {run['returncode']}, {run['wall_s']:.1f} s, {run['peak_mb']:,.0f} MB, {run['suggestions']} suggestions, the cheapest {run['cheapest'] or '–'}. {run['error']}"
             )
     if notes:
         lines += ["", "Notes:", ""] + [f"- {n}" for n in notes]
@@ -543,6 +606,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         default=None,
         help="time writing 10,000 people's outputs (default: with L or XL)",
     )
+    parser.add_argument(
+        "--suggest",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="time `scheduler suggest` on the default event (default: when S is run)",
+    )
     parser.add_argument("--out", type=Path, default=HERE, help="where results.md and results.csv go")
     parser.add_argument("--instances", type=Path, default=INSTANCES, help="where the instances are generated")
     parser.add_argument(
@@ -556,8 +625,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.report_only:
         saved = json.loads(raw.read_text(encoding="utf-8"))
         text = report(
-            saved["results"], saved["info"], saved["cli"], saved["outputs"], saved["notes"], saved["reruns"]
-        )
+            saved["results"], saved["info"], saved["cli"], saved["outputs"], saved["notes"], saved["reruns"],
+            saved.get("suggest"),
+        )  # fmt: skip
         (args.out / "results.md").write_text(text, encoding="utf-8")
         return
     info = machine()
@@ -601,6 +671,10 @@ def main(argv: Sequence[str] | None = None) -> None:
                 cli["proposed"] = run_cli(folder, tree, args.time_limit)
         if args.outputs or (args.outputs is None and {"L", "XL"} & set(args.sizes)):
             outputs = run_outputs(ROOT, args.instances)
+    suggest = None
+    if args.suggest or (args.suggest is None and "S" in args.sizes):
+        log.info("scheduler suggest on the default event")
+        suggest = run_suggest(ROOT)
     info["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     args.out.mkdir(parents=True, exist_ok=True)
     write_csv(results, args.out / "results.csv")
@@ -611,10 +685,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         "outputs": outputs,
         "notes": notes,
         "reruns": reruns,
+        "suggest": suggest,
     }
     raw.parent.mkdir(parents=True, exist_ok=True)
     raw.write_text(json.dumps(saved, indent=1), encoding="utf-8")
-    text = report(results, info, cli or None, outputs, notes, reruns)
+    text = report(results, info, cli or None, outputs, notes, reruns, suggest)
     (args.out / "results.md").write_text(text, encoding="utf-8")
     sys.stdout.write(text[: text.find("## Targets")] if "## Targets" in text else text)
     log.info("wrote %s and %s", args.out / "results.md", args.out / "results.csv")

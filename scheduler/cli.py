@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
+import json
 import logging
 import os
 import shlex
@@ -39,7 +40,7 @@ from scheduler.views import PlanView, build_view
 # The solver, the exporters and the mailer load large libraries (OR-Tools, matplotlib): they are imported by the
 # commands that use them, so that `validate` and `--help` answer at once.
 if TYPE_CHECKING:
-    from scheduler import send, solve
+    from scheduler import send, solve, suggest
     from scheduler.solve.explain import Explanation
 
 OK, FAILED, INVALID, NO_PLAN = 0, 1, 2, 3
@@ -83,6 +84,7 @@ EXAMPLES = """examples:
   scheduler send out --smtp smtp.example.org:25
   scheduler init my-event
   scheduler import registrations.csv data/gcm2020-unece --mapping mapping.toml --dry-run
+  scheduler suggest data/gcm2020-unece --out out --replace P017
 """
 
 
@@ -235,6 +237,31 @@ def _parser() -> argparse.ArgumentParser:
         "--suggest-mapping",
         action="store_true",
         help="print a commented mapping to start from (with EVENT_DIR, its sessions help map the interests)",
+    )
+
+    sub = command(
+        "suggest",
+        "rank substitutes for a person who drops out of the published plan, each a checked re-plan",
+        "scheduler suggest data/gcm2020-unece --out out --replace P017",
+        _suggest,
+    )
+    sub.add_argument("event", type=Path, metavar="EVENT_DIR")
+    sub.add_argument(
+        "--out", type=Path, default=Path("out"), help="where the published plan is (default: out)"
+    )
+    sub.add_argument(
+        "--replace", required=True, metavar="PARTICIPANT", help="the id of the person who drops out"
+    )
+    sub.add_argument(
+        "--top", type=_count, default=5, metavar="N", help="substitutes shown per role (default 5)"
+    )
+    sub.add_argument("--json", action="store_true", help="print the suggestions as JSON")
+    sub.add_argument(
+        "--time-limit",
+        type=_seconds,
+        default=10.0,
+        metavar="S",
+        help="seconds for each re-plan (default 10)",
     )
 
     sub = command(
@@ -557,6 +584,98 @@ def _import(args: argparse.Namespace) -> int:
     return OK
 
 
+def _suggest(args: argparse.Namespace) -> int:
+    from scheduler import solve  # noqa: PLC0415
+    from scheduler import suggest as substitutes  # noqa: PLC0415
+
+    event = load_event(args.event)
+    path = args.out / "plan.json"
+    try:
+        published = read_plan(path)
+        check_plan_of(path, published, event)
+    except PlanFileError as error:
+        hint = f"run `scheduler plan {shlex.quote(str(args.event))} --out {shlex.quote(str(args.out))}` first"
+        err.print(
+            f"[red]{escape(str(error))}[/] (hint: suggest works from the published plan; {escape(hint)})"
+        )
+        return INVALID
+    try:
+        substitutes.roles_of(event, published, args.replace)
+    except substitutes.CannotSuggest as error:
+        err.print(f"[red]{escape(str(error))}[/] (hint: {escape(error.hint)})")
+        return INVALID
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())  # fmt: skip
+    try:
+        with Bar(*columns, console=err, transient=True) as bar:
+            task = bar.add_task(f"Re-planning without {escape(args.replace)}", total=None)
+
+            def progress(done: int, total: int, doing: str) -> None:
+                bar.update(task, completed=done, total=total, description=f"Suggest: {escape(doing)}")
+
+            found = substitutes.suggest(
+                event, published, args.replace, top=args.top, time_limit=args.time_limit, progress=progress
+            )
+    except solve.NoPlan as no_plan:
+        err.print(f"Without {escape(args.replace)}, no plan is possible:")
+        return _print_no_plan(no_plan.explanation)
+    except solve.PlanRefused as refused:
+        err.print("[red]A re-plan failed the independent check; no suggestion is given.[/]")
+        for violation in refused.violations:
+            err.print(f"  {violation}", markup=False)
+        return FAILED
+    if args.json:
+        sys.stdout.write(json.dumps(substitutes.as_json(event, found), indent=2, ensure_ascii=False) + "\n")
+        return OK
+    _print_suggestions(event, found)
+    return OK
+
+
+def _print_suggestions(event: Event, found: suggest.Suggestions) -> None:
+    from scheduler import suggest  # noqa: PLC0415
+
+    leaver = event.applicant_by_id[found.participant]
+    replan = found.replan.report
+    out.print(
+        f"{escape(leaver.id)} {escape(leaver.name)} drops out of plan version {found.version}. "
+        f"The re-plan without them (what `scheduler plan` would publish) costs {replan.objective:,} and makes "
+        f"{len(found.replan_changes)} change{'s' if len(found.replan_changes) != 1 else ''}:"
+    )
+    for change in found.replan_changes:
+        out.print(f"  {escape(suggest.change_words(change))}")
+    people = event.applicant_by_id
+    for role in found.roles:
+        table = Table(
+            title=f"Substitutes for {role.role} of {escape(role.session)}: the best {len(role.suggestions)} of "
+            f"{role.tried} who asked for it",
+            title_justify="left",
+        )
+        for column in ("#", "substitute", "organisation", "cost_delta", "changes", "reason"):
+            table.add_column(column)
+        for number, s in enumerate(role.suggestions, start=1):
+            person = people[s.participant]
+            mark = " (the re-plan's choice)" if s.replan_choice else ""
+            table.add_row(str(number), f"{escape(s.participant)} {escape(person.name)}{mark}",
+                          escape(person.organisation), f"{s.cost_delta:+,}", str(len(s.changes)),
+                          escape(s.reason))  # fmt: skip
+        out.print(table)
+        if not role.tried:
+            out.print(
+                "  Nobody else asked for this role and may take it: the re-plan fills it otherwise "
+                "(see the changes above)."
+            )
+        if role.impossible:
+            out.print(
+                f"  No plan holds with {escape(', '.join(role.impossible))} in this role (another hard rule "
+                "would break)."
+            )
+    out.print(
+        "cost_delta: the re-plan's cost with that substitute minus the cost above (0: as good); changes: other "
+        "changes to the published plan. Nothing was written; to publish one, see docs/rules.md, section "
+        "'Replacing someone who drops out'."
+    )
+
+
 def _id_range(ids: list[str]) -> str:
     return ", ".join(ids) if len(ids) <= 6 else f"{ids[0]} ... {ids[-1]}"
 
@@ -717,6 +836,17 @@ def _seconds(text: str) -> float:
     if not 0 < seconds < float("inf"):
         raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds, e.g. 120")
     return seconds
+
+
+def _count(text: str) -> int:
+    """A --top: a whole number of at least 1."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1, e.g. 5")
+    return number
 
 
 def _login(user: str | None) -> tuple[str, str] | None:
