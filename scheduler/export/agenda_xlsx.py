@@ -3,6 +3,11 @@
 Sheets: Programme, Assignments, Coverage (objective x session), Balance, Waiting list, Changes, Submissions,
 Solver. Each is a filterable table with a frozen header, wrapped text with fitting row heights, printable on A4
 landscape one page wide. Cell values depend only on the event and the plan (no "now").
+
+The workbook is in the event's first language (`PlanView.language`): sheet names, headers, notes, labels and
+the words scheduler writes in cells. Codes the organisers write in the input files (session kinds, roles,
+categories, genders, levels, stakeholder groups), the names of the soft rules and the texts other modules
+produce (waiting-list reasons, change reasons) are shown as they are.
 """
 
 from __future__ import annotations
@@ -13,16 +18,27 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import format_decimal
+
 from scheduler.domain import Applicant, Category, Role
 from scheduler.export.cells import A4, GRID, LABEL_FONT, WRAP, Book, Sheet, Style
+from scheduler.i18n import N_, Translator, localized, objective_label, translator
 from scheduler.rulebook import BY_NAME, SOFT
 from scheduler.views import PlanView, SessionView
 
-NOT_COVERED = "NOT COVERED"
+NOT_COVERED = N_("NOT COVERED")
 REQUIRED_FILL: Style = {"pattern": 1, "bg_color": "#DDEBF7"}  # the objective belongs to the session
 MISSING_FILL: Style = {"pattern": 1, "bg_color": "#F8CBAD"}
-NOT_STATED = "not stated"
+NOT_STATED = N_("not stated")
 LEFT: Style = {**WRAP, "align": "left"}
+
+
+CHANGE_KINDS = {
+    "added": N_("added"),
+    "removed": N_("removed"),
+    "moved": N_("moved"),
+    "retimed": N_("retimed"),
+}
 
 
 PICTURE_WIDTH = 900  # pixels on screen
@@ -31,23 +47,25 @@ ROW_PIXELS, COLUMN_PIXELS = 20, 64  # a default row and column
 
 def write_agenda(view: PlanView, path: Path, pictures: Sequence[Path] = ()) -> None:
     """Write the organisers' workbook to `path`, with the given pictures on a sheet of their own."""
+    t = translator(view.language)
     book = Book(path, created=view.plan.generated_at)
     if pictures:
-        _pictures(book.sheet("Pictures"), pictures)
-    sheets: Sequence[tuple[str, Callable[[PlanView, Sheet], int]]] = (
-        ("Programme", _programme),
-        ("Assignments", _assignments),
-        ("Coverage", _coverage),
-        ("Balance", _balance),
-        ("Waiting list", _waiting_list),
-        ("Changes", _changes),
-        ("Submissions", _submissions),
-        ("Solver", _solver),
+        _pictures(book.sheet(t._("Pictures")), pictures)
+    sheets: Sequence[tuple[str, Callable[[PlanView, Sheet, Translator], int]]] = (
+        (N_("Programme"), _programme),
+        (N_("Assignments"), _assignments),
+        (N_("Coverage"), _coverage),
+        (N_("Balance"), _balance),
+        (N_("Waiting list"), _waiting_list),
+        (N_("Changes"), _changes),
+        (N_("Submissions"), _submissions),
+        (N_("Solver"), _solver),
     )
-    for title, fill in sheets:
-        sheet = book.sheet(title)
-        header_row = fill(view, sheet)
-        sheet.print_setup(header_row, header=view.event.title)
+    title = localized(view.event.title, view.event.title_translations, t.language)
+    for name, fill in sheets:
+        sheet = book.sheet(t._(name))
+        header_row = fill(view, sheet, t)
+        sheet.print_setup(header_row, header=title, page=t._("Page {page} of {pages}"))
     book.close()
 
 
@@ -72,24 +90,28 @@ def _note(sheet: Sheet, text: str, columns: int = 6) -> int:
     return 3
 
 
-def _times_note(view: PlanView) -> str:
+def _times_note(view: PlanView, t: Translator) -> str:
     abbreviations = "/".join(sorted({f"{s.start:%Z}" for s in view.sessions}))
     zone = f"{abbreviations}, {view.event.timezone}" if abbreviations else view.event.timezone
-    return f"Dates and times in the event's time zone ({zone})"
+    return t._("Dates and times in the event's time zone ({zone})", zone=zone)
+
+
+def _header(t: Translator, names: Sequence[str]) -> list[str]:
+    return [t._(name) for name in names]
 
 
 def _names(people: Sequence[Applicant]) -> str:
     return "; ".join(p.name for p in people)
 
 
-def _programme(view: PlanView, sheet: Sheet) -> int:
+def _programme(view: PlanView, sheet: Sheet, t: Translator) -> int:
     rows: list[list[Any]] = [
         [
             s.start.date(),
             s.start.time(),
             s.end.time(),
             s.id,
-            s.session.title,
+            localized(s.session.title, s.session.title_translations, t.language),
             s.session.kind.value,
             ", ".join(map(str, s.session.objectives)),
             _names(s.moderators),
@@ -99,28 +121,35 @@ def _programme(view: PlanView, sheet: Sheet) -> int:
         ]
         for s in view.sessions
     ]
-    rows += [[b.date, b.start, b.end, "", b.title, "break", "", "", "", "", ""] for b in view.event.breaks]
-    rows.sort(key=lambda r: (r[0], r[1]))
-    header = [
-        "date",
-        "start",
-        "end",
-        "session",
-        "title",
-        "kind",
-        "objectives",
-        "moderators",
-        "speakers",
-        "speaking order",
-        "rapporteurs",
+    rows += [
+        [b.date, b.start, b.end, "", localized(b.title, b.title_translations, t.language), t._("break")]
+        + [""] * 5
+        for b in view.event.breaks
     ]
-    first = _note(sheet, _times_note(view))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    header = _header(
+        t,
+        [
+            N_("date"),
+            N_("start"),
+            N_("end"),
+            N_("session"),
+            N_("title"),
+            N_("kind"),
+            N_("objectives"),
+            N_("moderators"),
+            N_("speakers"),
+            N_("speaking order"),
+            N_("rapporteurs"),
+        ],
+    )
+    first = _note(sheet, _times_note(view, t))
     widths = [11.5, 7, 7, 9, 40, 12, 14, 22, 9, 50, 22]
     sheet.table(header, rows, widths=widths, first_row=first, name="Programme")
     return first
 
 
-def _assignments(view: PlanView, sheet: Sheet) -> int:
+def _assignments(view: PlanView, sheet: Sheet, t: Translator) -> int:
     rows = []
     for s in view.sessions:
         for role, p in _roles(s):
@@ -139,85 +168,103 @@ def _assignments(view: PlanView, sheet: Sheet) -> int:
                     p.function,
                     p.gender,
                     p.level,
-                    p.interest_rank(s.id, role) or "fixed",
+                    p.interest_rank(s.id, role) or t._("fixed"),
                     p.email,
                 ]
             )
-    header = [
-        "session",
-        "date",
-        "role",
-        "first item",
-        "id",
-        "name",
-        "category",
-        "country",
-        "organisation",
-        "function",
-        "gender",
-        "level",
-        "choice",
-        "email",
-    ]
-    first = _note(sheet, _times_note(view))
+    header = _header(
+        t,
+        [
+            N_("session"),
+            N_("date"),
+            N_("role"),
+            N_("first item"),
+            N_("id"),
+            N_("name"),
+            N_("category"),
+            N_("country"),
+            N_("organisation"),
+            N_("function"),
+            N_("gender"),
+            N_("level"),
+            N_("choice"),
+            N_("email"),
+        ],
+    )
+    first = _note(sheet, _times_note(view, t))
     widths = [9, 11.5, 11, 7, 8, 22, 13, 14, 30, 24, 7, 15, 7, 32]
     sheet.table(header, rows, widths=widths, first_row=first, name="Assignments")
     return first
 
 
-def _coverage(view: PlanView, sheet: Sheet) -> int:
+def _coverage(view: PlanView, sheet: Sheet, t: Translator) -> int:
     """One row per objective, one column per session with objectives: the assigned speakers who declared it.
     Shaded cells are the session's own objectives; an own objective nobody declared says NOT COVERED."""
     sessions = [s for s in view.sessions if s.session.objectives]
     numbers = sorted(set(view.event.objective_titles) | {o for s in sessions for o in s.session.objectives})
+    not_covered = t._(NOT_COVERED)
     rows: list[list[Any]] = []
     for number in numbers:
         owners = [s.id for s in sessions if number in s.session.objectives]
-        row: list[Any] = [number, view.event.objective_titles.get(number, ""), ", ".join(owners)]
+        row: list[Any] = [number, objective_label(view.event, number, t.language), ", ".join(owners)]
         for s in sessions:
             names = _names(view.coverage(s.id, number))
-            row.append(names or (NOT_COVERED if s.id in owners else ""))
+            row.append(names or (not_covered if s.id in owners else ""))
         rows.append(row)
-    header = ["objective", "label", "session"] + [s.id for s in sessions]
+    header = _header(t, [N_("objective"), N_("label"), N_("session")]) + [s.id for s in sessions]
     sheet.table(header, rows, widths=[10, 26, 9] + [26] * len(sessions), name="Coverage")
     for r, (number, row) in enumerate(zip(numbers, rows, strict=True), start=2):
         for c, s in enumerate(sessions, start=4):
             if number in s.session.objectives:
                 value = row[c - 1]
                 sheet.put(
-                    r, c, value, border=GRID, fill=MISSING_FILL if value == NOT_COVERED else REQUIRED_FILL
+                    r, c, value, border=GRID, fill=MISSING_FILL if value == not_covered else REQUIRED_FILL
                 )
     return 1
 
 
-def _balance(view: PlanView, sheet: Sheet) -> int:
+def _balance(view: PlanView, sheet: Sheet, t: Translator) -> int:
     """Per session: the panel (moderators and speakers) by category and gender; the speakers by subregion;
     the stakeholder speakers by stakeholder group. Each count with its share of the people counted."""
+    not_stated = t._(NOT_STATED)
     rows: list[list[Any]] = []
     for s in view.sessions:
         panel = list(s.moderators) + list(s.speakers)
         stakeholders = [p for p in s.speakers if p.category is Category.STAKEHOLDER]
         dimensions: list[tuple[str, str, list[str]]] = [
-            ("category", "moderators and speakers", [p.category.value for p in panel]),
-            ("gender", "moderators and speakers", [p.gender or NOT_STATED for p in panel]),
-            ("subregion", "speakers", [p.subregion or NOT_STATED for p in s.speakers]),
+            (N_("category"), N_("moderators and speakers"), [p.category.value for p in panel]),
+            (N_("gender"), N_("moderators and speakers"), [p.gender or not_stated for p in panel]),
+            (N_("subregion"), N_("speakers"), [p.subregion or not_stated for p in s.speakers]),
             (
-                "stakeholder group",
-                "stakeholder speakers",
-                [p.stakeholder_group or NOT_STATED for p in stakeholders],
+                N_("stakeholder group"),
+                N_("stakeholder speakers"),
+                [p.stakeholder_group or not_stated for p in stakeholders],
             ),
         ]
         for dimension, among, values in dimensions:
             for value, count in sorted(Counter(values).items()):
-                rows.append([s.id, dimension, value, count, among, len(values), count / len(values)])
-    header = ["session", "dimension", "value", "people", "counted among", "of", "share"]
+                rows.append(
+                    [s.id, t._(dimension), value, count, t._(among), len(values), count / len(values)]
+                )
+    header = _header(
+        t,
+        [
+            N_("session"),
+            N_("dimension"),
+            N_("value"),
+            N_("people"),
+            N_("counted among"),
+            N_("of"),
+            N_("share"),
+        ],
+    )
     sheet.table(header, rows, widths=[9, 17, 30, 8, 24, 6, 8], name="Balance")
     for r, row in enumerate(rows, start=2):
         sheet.put(r, 7, row[6], border=GRID, number_format="0%")
     return 1
 
 
-def _waiting_list(view: PlanView, sheet: Sheet) -> int:
+def _waiting_list(view: PlanView, sheet: Sheet, t: Translator) -> int:
     rows = [
         [
             p.id,
@@ -231,23 +278,44 @@ def _waiting_list(view: PlanView, sheet: Sheet) -> int:
         ]
         for p, reason in sorted(view.unassigned, key=lambda u: u[0].id)
     ]
-    header = ["id", "name", "category", "country", "organisation", "interests (ranked)", "reason", "email"]
+    header = _header(
+        t,
+        [
+            N_("id"),
+            N_("name"),
+            N_("category"),
+            N_("country"),
+            N_("organisation"),
+            N_("interests (ranked)"),
+            N_("reason"),
+            N_("email"),
+        ],
+    )
     sheet.table(header, rows, widths=[8, 22, 13, 14, 28, 24, 70, 26], name="WaitingList")
     return 1
 
 
-def _changes(view: PlanView, sheet: Sheet) -> int:
+def _changes(view: PlanView, sheet: Sheet, t: Translator) -> int:
     plan, people = view.plan, view.event.applicant_by_id
-    count = len(plan.changes)
-    note = f"Version {plan.version}: " + (
-        "the first version"
-        if plan.version == 1
-        else f"{count or 'no'} change{'' if count == 1 else 's'} versus version {plan.version - 1}"
-    )
+    count, version, previous = len(plan.changes), plan.version, plan.version - 1
+    if version == 1:
+        note = t._("Version {version}: the first version", version=version)
+    elif count == 0:
+        note = t._(
+            "Version {version}: no changes versus version {previous}", version=version, previous=previous
+        )
+    else:
+        note = t.n_(
+            "Version {version}: {n} change versus version {previous}",
+            "Version {version}: {n} changes versus version {previous}",
+            count,
+            version=version,
+            previous=previous,
+        )
     first = _note(sheet, note)
     rows = [
         [
-            c.kind,
+            t._(CHANGE_KINDS.get(c.kind, c.kind)),
             c.session,
             c.participant or "",
             people[c.participant].name if c.participant in people else "",
@@ -258,12 +326,24 @@ def _changes(view: PlanView, sheet: Sheet) -> int:
         ]
         for c in plan.changes
     ]
-    header = ["change", "session", "participant", "name", "role", "before", "after", "reason"]
+    header = _header(
+        t,
+        [
+            N_("change"),
+            N_("session"),
+            N_("participant"),
+            N_("name"),
+            N_("role"),
+            N_("before"),
+            N_("after"),
+            N_("reason"),
+        ],
+    )
     sheet.table(header, rows, widths=[10, 9, 11, 22, 11, 26, 26, 60], first_row=first, name="Changes")
     return first
 
 
-def _submissions(view: PlanView, sheet: Sheet) -> int:
+def _submissions(view: PlanView, sheet: Sheet, t: Translator) -> int:
     """Everyone who sent a written submission, flagged when late or over the word limit."""
     event = view.event
     deadline, limit = event.submission_deadline, event.submission_word_limit
@@ -283,27 +363,35 @@ def _submissions(view: PlanView, sheet: Sheet) -> int:
                 p.country or p.organisation,
                 p.submission_date,
                 p.submission_words,
-                "yes" if late else "",
-                "yes" if long else "",
+                t._("yes") if late else "",
+                t._("yes") if long else "",
                 ", ".join(map(str, p.objectives)),
-                roles.get(p.id) or ("waiting list" if p.id in waiting else ""),
+                roles.get(p.id) or (t._("waiting list") if p.id in waiting else ""),
             ]
         )
     header = [
-        "id",
-        "name",
-        "category",
-        "delegation or organisation",
-        "received",
-        "words",
-        f"after the deadline ({deadline:%Y-%m-%d})" if deadline else "after the deadline (none set)",
-        f"over {limit:,} words",
-        "objectives addressed",
-        "in the plan",
+        t._("id"),
+        t._("name"),
+        t._("category"),
+        t._("delegation or organisation"),
+        t._("received"),
+        t._("words"),
+        t._("after the deadline ({date})", date=deadline.isoformat())
+        if deadline
+        else t._("after the deadline (none set)"),
+        t.n_("over {words} word", "over {words} words", limit, words=_number(limit, t)),
+        t._("objectives addressed"),
+        t._("in the plan"),
     ]
     widths = [8, 22, 13, 28, 11, 8, 14, 11, 18, 18]
     sheet.table(header, rows, widths=widths, name="Submissions")
     return 1
+
+
+def _number(n: int, t: Translator) -> str:
+    """`5,000`, `5 000`: CLDR groups French digits with a narrow no-break space, which not every spreadsheet
+    font has; a no-break space reads the same."""
+    return format_decimal(n, locale=t.locale).replace("\u202f", "\u00a0")
 
 
 def _roles(session: SessionView) -> list[tuple[Role, Applicant]]:
@@ -314,25 +402,25 @@ def _roles(session: SessionView) -> list[tuple[Role, Applicant]]:
     )
 
 
-def _solver(view: PlanView, sheet: Sheet) -> int:
+def _solver(view: PlanView, sheet: Sheet, t: Translator) -> int:
     """The solver's facts, then each soft rule's units, weight and cost (the objective is their sum)."""
     plan, solver = view.plan, view.plan.solver
     generated = plan.generated_at
     if generated.tzinfo is not None:
         generated = generated.astimezone(dt.UTC)
-    facts: list[tuple[str, Any]] = [("plan version", plan.version), ("generated at (UTC)", generated)]
+    facts: list[tuple[str, Any]] = [(N_("plan version"), plan.version), (N_("generated at (UTC)"), generated)]
     if solver is not None:
         facts += [
-            ("status", solver.status),
-            ("objective (total cost)", solver.objective),
-            ("best bound", solver.bound),
-            ("gap", solver.gap),
-            ("solver time (deterministic s)", solver.seconds),
+            (N_("status"), solver.status),
+            (N_("objective (total cost)"), solver.objective),
+            (N_("best bound"), solver.bound),
+            (N_("gap"), solver.gap),
+            (N_("solver time (deterministic s)"), solver.seconds),
         ]
     else:
-        facts.append(("status", "no solver report in this plan"))
+        facts.append((N_("status"), t._("no solver report in this plan")))
     for row, (label, value) in enumerate(facts, start=1):
-        sheet.put(row, 1, label, font=LABEL_FONT)
+        sheet.put(row, 1, t._(label), font=LABEL_FONT)
         number_format = "0.00%" if label == "gap" else None
         sheet.merge(
             row, 2, 4, value, alignment=LEFT, number_format=number_format
@@ -344,6 +432,6 @@ def _solver(view: PlanView, sheet: Sheet) -> int:
         for name, units in ((name, costs.get(name, 0)) for name in SOFT)
     ]
     first = len(facts) + 2
-    header = ["soft rule", "units", "weight", "cost", "one unit is"]
+    header = _header(t, [N_("soft rule"), N_("units"), N_("weight"), N_("cost"), N_("one unit is")])
     sheet.table(header, rows, widths=[28, 8, 8, 8, 70], first_row=first, name="SoftRules")
     return first

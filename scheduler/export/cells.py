@@ -258,10 +258,18 @@ class Sheet:
         page_height = A4_LANDSCAPE[1] - 72 * (MARGINS["top"] + MARGINS["bottom"])
         return min(1.0, page_width / width, page_height / height)
 
-    def print_setup(self, title_row: int, *, header: str = "", right: str = "", pages_tall: int = 0) -> None:
+    def print_setup(
+        self,
+        title_row: int,
+        *,
+        header: str = "",
+        right: str = "",
+        pages_tall: int = 0,
+        page: str = "Page {page} of {pages}",
+    ) -> None:
         """A4 landscape, one page wide (and at most `pages_tall` pages tall unless 0), the row `title_row`
         repeated on every page, `header` at the top left (and `right` at the right), the sheet name and
-        "Page N of M" at the bottom."""
+        `page` ("Page N of M", in the sheet's language) at the bottom."""
         ws = self.ws
         ws.set_landscape()
         ws.set_paper(A4)
@@ -271,7 +279,8 @@ class Sheet:
         ws.set_margins(**MARGINS)
         top = f"&L{header_text(header)}" + (f"&R{header_text(right)}" if right else "")
         ws.set_header(top, {"margin": HEADER_MARGIN})
-        ws.set_footer("&L&A&CPage &P of &N", {"margin": HEADER_MARGIN})
+        numbers = header_text(page).replace("{page}", "&P").replace("{pages}", "&N")
+        ws.set_footer(f"&L&A&C{numbers}", {"margin": HEADER_MARGIN})
 
     def picture(self, row: int, path: Path, width: int) -> int:
         """The PNG at `path` from column A of `row`, `width` pixels wide on screen; returns its height in pixels."""

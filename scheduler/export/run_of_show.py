@@ -1,7 +1,8 @@
-"""`run-of-show.xlsx`: one printable sheet per session for its moderator.
+"""`run-of-show.xlsx`: one printable sheet per session for its moderator, in the moderator's language.
 
 Each sheet: the session's facts (date, event time, tech check, moderators, objectives, languages, speakers' link),
-then the running order with a status drop-down. Printed on A4 landscape: on one page when the whole sheet fits
+then the running order with a status drop-down. Words come from the catalogues, dates and times from CLDR
+(`scheduler.i18n`); names, functions, organisations and countries are shown as the applicants wrote them. Printed on A4 landscape: on one page when the whole sheet fits
 at a readable scale, otherwise one page wide and as many tall as the rows need, the running order's header
 repeated on every page.
 """
@@ -12,94 +13,138 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from scheduler.domain import Applicant, Category
+from babel.dates import format_date
+
+from scheduler.domain import Applicant, Category, Role
 from scheduler.export.cells import LABEL_FONT, Book, Sheet, Style, sheet_name
+from scheduler.i18n import N_, Translator, language_name, localized, objective_label, translator
 from scheduler.timeline import person_tz
 from scheduler.views import ItemView, PlanView, SessionView
 
 HEADER = (
     "#",
-    "start",
-    "end",
-    "min",
-    "segment",
-    "speaker",
-    "function and organisation",
-    "delegation",
-    "role",
-    "language",
-    "speaker's local time",
-    "cue",
-    "status",
+    N_("start"),
+    N_("end"),
+    N_("min"),
+    N_("segment"),
+    N_("speaker"),
+    N_("function and organisation"),
+    N_("delegation"),
+    N_("role"),
+    N_("language"),
+    N_("speaker's local time"),
+    N_("cue"),
+    N_("status"),
 )
 # Function and organisation together run to 130 characters ("Ambassador, Permanent Observer, Permanent Observer
 # Mission of ... to the United Nations Office at Geneva"): a wide column keeps such rows at two or three lines, so
-# that a round table of 17 items fits on one page at MIN_SCALE.
-WIDTHS = (4, 6.5, 6.5, 5, 12, 18, 60, 18, 10, 9, 16, 27, 8)
+# that a round table of 17 items fits on one page at MIN_SCALE. The role column holds "orateur·rice" on one line;
+# "#" and "min" hold two or three digits.
+WIDTHS = (3, 6.5, 6.5, 4, 12, 18, 60, 18, 12, 9, 16, 27, 8)
 LABEL_COLUMNS = 4  # the facts' labels span "#" to "min", their values the rest of the width
-STATUSES = ("ready", "on air", "done", "skipped")
+STATUSES = (N_("ready"), N_("on air"), N_("done"), N_("skipped"))
 # A sheet is printed on one page when that takes no more shrinking than this (11-point text printed at 7.7
 # points); a longer session is printed one page wide, its pages as many as the rows need.
 MIN_SCALE = 0.7
 TITLE_FONT: Style = {"bold": True, "font_size": 14}
+SPEAKER_LINK = N_("Speaker link")
+SEGMENTS = {
+    "opening": N_("opening"),
+    "intervention": N_("intervention"),
+    "discussion": N_("discussion"),
+    "report": N_("report"),
+    "closing": N_("closing"),
+}
+ROLES = {Role.SPEAKER: N_("speaker"), Role.MODERATOR: N_("moderator"), Role.RAPPORTEUR: N_("rapporteur")}
 CATEGORY_LABELS = {
-    Category.MEMBER_STATE: "Member State",
-    Category.OBSERVER: "observer",
-    Category.IGO: "IGO",
-    Category.UN_SYSTEM: "UN system",
-    Category.STAKEHOLDER: "stakeholder",
+    Category.MEMBER_STATE: N_("Member State"),
+    Category.OBSERVER: N_("observer"),
+    Category.IGO: N_("IGO"),
+    Category.UN_SYSTEM: N_("UN system"),
+    Category.STAKEHOLDER: N_("stakeholder"),
+}
+STAKEHOLDER_GROUPS = {
+    "civil_society": N_("civil society"),
+    "migrants_diaspora": N_("migrants and diaspora"),
+    "private_sector": N_("private sector"),
+    "trade_union": N_("trade union"),
+    "academia": N_("academia"),
+    "local_authority": N_("local authority"),
+    "nhri": N_("NHRI"),
+    "youth": N_("youth"),
+    "faith_based": N_("faith-based organisation"),
+}  # "other": the category says more
+CUES = {
+    "opening": N_("Welcome; housekeeping (interpretation, raise hand, chat); introduce the theme"),
+    "discussion": N_("Open the floor; raised hands in order"),
+    "report": N_("Invite the rapporteur to summarise"),
+    "closing": N_("Sum up; thank speakers and interpreters"),
 }
 
 
 def write_run_of_show(view: PlanView, path: Path) -> None:
-    """One sheet per session, in time order, named after the session."""
+    """One sheet per session, in time order, named after the session, each in its moderator's language."""
     book = Book(path, created=view.plan.generated_at)
     for session in view.sessions:
         _sheet(view, session, book.sheet(sheet_name(session.id, book.names())))
     book.close()
 
 
-def _facts(view: PlanView, session: SessionView) -> list[tuple[str, str]]:
-    """The labelled facts above the running order."""
-    event = view.event
+def _facts(view: PlanView, session: SessionView, t: Translator) -> list[tuple[str, str]]:
+    """The facts above the running order: (label as in the code, value in the sheet's language)."""
+    event, language = view.event, t.language
     tech = (session.start - dt.timedelta(minutes=event.tech_check_minutes)).astimezone(event.tz)
     objectives = "; ".join(
-        f"{o} {event.objective_titles.get(o, '')}".strip() for o in session.session.objectives
+        f"{n} {objective_label(event, n, language)}".strip() for n in session.session.objectives
+    )
+    when = t._(
+        "{date}, {start}-{end} {abbreviation} ({zone}), {duration}",
+        date=t.date(session.start),
+        start=t.time(session.start),
+        end=t.time(session.end),
+        abbreviation=session.start.strftime("%Z"),
+        zone=event.timezone,
+        duration=t.minutes(session.session.minutes),
     )
     rows = [
-        # Date and time on one line: a row saved is what lets a full round table fit on one page.
+        (N_("When"), when),  # date and time on one line: a row saved is what lets a round table fit a page
         (
-            "When",
-            f"{session.start:%A %d %B %Y}, {session.start:%H:%M}-{session.end:%H:%M} {session.start:%Z}"
-            f" ({event.timezone}), {session.session.minutes} minutes",
+            N_("Tech check"),
+            t.n_(
+                "{time} {abbreviation}: speakers and moderators join {n} minute early",
+                "{time} {abbreviation}: speakers and moderators join {n} minutes early",
+                event.tech_check_minutes,
+                time=t.time(tech),
+                abbreviation=tech.strftime("%Z"),
+            ),
         ),
-        (
-            "Tech check",
-            f"{tech:%H:%M} {tech:%Z}: speakers and moderators join {event.tech_check_minutes} minutes early",
-        ),
-        ("Moderators", "; ".join(_who(p) for p in session.moderators) or "-"),
+        (N_("Moderators"), "; ".join(_who(p) for p in session.moderators) or "-"),
     ]
     if session.rapporteurs or session.session.rapporteurs:
-        rows.append(("Rapporteurs", "; ".join(_who(p) for p in session.rapporteurs) or "-"))
+        rows.append((N_("Rapporteurs"), "; ".join(_who(p) for p in session.rapporteurs) or "-"))
     rows += [
-        ("Objectives", objectives or "-"),
-        ("Languages", ", ".join(event.languages)),
-        ("Speaker link", event.speaker_link or "-"),
+        (N_("Objectives"), objectives or "-"),
+        (N_("Languages"), ", ".join(language_name(code, language) for code in event.languages)),
+        (SPEAKER_LINK, event.speaker_link or "-"),
     ]
     return rows
 
 
 def _sheet(view: PlanView, session: SessionView, sheet: Sheet) -> None:
+    t = translator(session.language)
+    event = view.event
     last_column = len(HEADER)
-    sheet.merge(1, 1, last_column, session.session.title, font=TITLE_FONT)
-    for row, (label, value) in enumerate(_facts(view, session), start=2):
-        sheet.merge(row, 1, LABEL_COLUMNS, label, font=LABEL_FONT)
-        link = value if label == "Speaker link" and value.startswith(("https://", "http://")) else None
+    title = localized(session.session.title, session.session.title_translations, t.language)
+    sheet.merge(1, 1, last_column, title, font=TITLE_FONT)
+    for row, (label, value) in enumerate(_facts(view, session, t), start=2):
+        sheet.merge(row, 1, LABEL_COLUMNS, t._(label), font=LABEL_FONT)
+        link = value if label == SPEAKER_LINK and value.startswith(("https://", "http://")) else None
         sheet.merge(row, LABEL_COLUMNS + 1, last_column, value, link=link)
     first = sheet.max_row + 2
-    rows = [_row(view, item) for item in session.items]
-    last = sheet.table(HEADER, rows, widths=WIDTHS, first_row=first)
+    rows = [_row(view, item, t) for item in session.items]
+    last = sheet.table([t._(h) for h in HEADER], rows, widths=WIDTHS, first_row=first)
     status_column = HEADER.index("status")
+    ready, on_air, done, skipped = (t._(s) for s in STATUSES)
     sheet.ws.data_validation(
         first,  # the first row below the header, counted from 0
         status_column,
@@ -107,15 +152,27 @@ def _sheet(view: PlanView, session: SessionView, sheet: Sheet) -> None:
         status_column,
         {
             "validate": "list",
-            "source": list(STATUSES),
+            "source": [ready, on_air, done, skipped],
             "ignore_blank": True,
-            "error_title": "Status",
-            "error_message": "Choose ready, on air, done or skipped.",
+            "error_title": t._("Status"),
+            "error_message": t._(
+                "Choose {ready}, {on_air}, {done} or {skipped}.",
+                ready=ready,
+                on_air=on_air,
+                done=done,
+                skipped=skipped,
+            ),
         },
     )
     tall = 1 if sheet.one_page_scale() >= MIN_SCALE else 0
-    right = f"{session.id}, {session.start:%d %b %Y}"
-    sheet.print_setup(first, header=view.event.title, right=right, pages_tall=tall)
+    day = format_date(session.start, "medium", locale=t.locale)
+    sheet.print_setup(
+        first,
+        header=localized(event.title, event.title_translations, t.language),
+        right=f"{session.id}, {day}",
+        pages_tall=tall,
+        page=t._("Page {page} of {pages}"),
+    )
 
 
 def _who(person: Applicant) -> str:
@@ -123,54 +180,49 @@ def _who(person: Applicant) -> str:
     return f"{person.name} ({details})" if details else person.name
 
 
-def _row(view: PlanView, item: ItemView) -> list[Any]:
+def _row(view: PlanView, item: ItemView, t: Translator) -> list[Any]:
     person = item.person
     return [
         item.number,
         item.start.time(),
         item.end.time(),
         item.minutes,
-        item.segment,
+        t._(SEGMENTS.get(item.segment, item.segment)),
         person.name if person else "",
         ", ".join(x for x in (person.function, person.organisation) if x) if person else "",
-        _delegation(person) if person else "",
-        item.role.value if item.role else "",
+        _delegation(person, t) if person else "",
+        t._(ROLES[item.role]) if item.role else "",
         person.languages[0] if person and person.languages else "",
-        _local_time(view, item),
-        _cue(view, item),
+        _local_time(view, item, t),
+        _cue(view, item, t),
         "",
     ]
 
 
-def _delegation(person: Applicant) -> str:
-    """Whom the person speaks for: a State's name for its delegates; otherwise the category (and group), with
-    the country a stakeholder or organisation gave in brackets, so that it does not read as a State's delegation."""
+def _delegation(person: Applicant, t: Translator) -> str:
+    """Whom the person speaks for: a State's name for its delegates; otherwise the stakeholder group or the
+    category, with the country a stakeholder or organisation gave in brackets, so that it does not read as a
+    State's delegation. The column is narrow: "civil society (Serbia)" rather than "stakeholder: civil society"."""
     if person.country and person.is_delegate:
         return person.country
-    label = CATEGORY_LABELS[person.category]
-    if person.category is Category.STAKEHOLDER and person.stakeholder_group:
-        label = f"stakeholder: {person.stakeholder_group.replace('_', ' ')}"
+    group = STAKEHOLDER_GROUPS.get(person.stakeholder_group) if person.category is Category.STAKEHOLDER else None
+    label = t._(group or CATEGORY_LABELS[person.category])
     return f"{label} ({person.country})" if person.country else label
 
 
-def _local_time(view: PlanView, item: ItemView) -> str:
+def _local_time(view: PlanView, item: ItemView, t: Translator) -> str:
     """The item in the person's own time zone, with their date when it differs from the event's."""
     if item.person is None:
         return ""
     tz = person_tz(view.event, item.person)
     start, end = item.start.astimezone(tz), item.end.astimezone(tz)
-    day = f" ({start:%a %d %b})" if start.date() != item.start.date() else ""
-    return f"{start:%H:%M}-{end:%H:%M} {start:%Z}{day}"
+    day = f" ({t.day(start)})" if start.date() != item.start.date() else ""
+    return f"{t.time(start)}-{t.time(end)} {start:%Z}{day}"
 
 
-def _cue(view: PlanView, item: ItemView) -> str:
-    if item.segment == "opening":
-        return "Welcome; housekeeping (interpretation, raise hand, chat); introduce the theme"
+def _cue(view: PlanView, item: ItemView, t: Translator) -> str:
     if item.segment == "intervention" and item.minutes > 1:
         warning = (item.end - dt.timedelta(minutes=1)).astimezone(view.event.tz)
-        return f"1-minute warning at {warning:%H:%M}"
-    return {
-        "discussion": "Open the floor; raised hands in order",
-        "report": "Invite the rapporteur to summarise",
-        "closing": "Sum up; thank speakers and interpreters",
-    }.get(item.segment, "")
+        return t._("1-minute warning at {time}", time=t.time(warning))
+    cue = CUES.get(item.segment)
+    return t._(cue) if cue else ""

@@ -27,6 +27,7 @@ from scheduler.domain import Category, Event, Plan, Segments, Window
 from scheduler.export.agenda_xlsx import NOT_COVERED, write_agenda
 from scheduler.export.cells import clean
 from scheduler.export.run_of_show import HEADER, MIN_SCALE, STATUSES, write_run_of_show
+from scheduler.i18n import translator
 from scheduler.load import load_event
 from scheduler.rulebook import SOFT
 from scheduler.views import PlanView, build_view
@@ -129,12 +130,47 @@ def books(view: PlanView, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def default_books(tmp_path_factory: pytest.TempPathFactory) -> tuple[PlanView, Path]:
+    """The default event's workbooks, and its run-of-show as French and as Russian moderators would get it."""
     ev = load_event("data/gcm2020-unece")
     result = build_view(ev, release.plan(ev, generated_at=GENERATED, time_limit=60))
     folder = tmp_path_factory.mktemp("default")
     write_run_of_show(result, folder / "run-of-show.xlsx")
+    for language in ("fr", "ru"):
+        write_run_of_show(in_language(result, language), folder / f"run-of-show-{language}.xlsx")
     write_agenda(result, folder / "agenda.xlsx")
     return result, folder
+
+
+def in_language(view: PlanView, language: str) -> PlanView:
+    """The view with every session's run-of-show in `language`, as if every moderator read it."""
+    return replace(view, sessions=tuple(replace(s, language=language) for s in view.sessions))
+
+
+@pytest.fixture(scope="module")
+def multilingual(planned: tuple[Event, Plan], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tricky plan in an event written in English, French and Russian: S1's moderator corresponds in
+    French, S2's speaks Russian; the organisers translated the titles and one objective label."""
+    ev, result = planned
+    people = tuple(
+        replace(p, correspondence_language="fr")
+        if p.id == "M1"
+        else replace(p, languages=("ru",))
+        if p.id == "M2"
+        else p
+        for p in ev.applicants
+    )
+    titles = (("fr", "Table ronde S1"), ("ru", "Круглый стол S2"))
+    again = replace(
+        ev,
+        languages=("en", "fr", "ru"),
+        applicants=people,
+        sessions=tuple(replace(s, title_translations=titles) for s in ev.sessions),
+        title_translations=(("fr", "Petit événement"), ("ru", "Небольшое мероприятие")),
+        objective_translations={"fr": {1: "Données"}},
+    )
+    folder = tmp_path_factory.mktemp("multilingual")
+    write_run_of_show(build_view(again, result), folder / "run-of-show.xlsx")
+    return folder
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -220,7 +256,12 @@ def one_page_scale(ws: Worksheet) -> float:
     return min(1.0, page_width / width, page_height / height)
 
 
-def assert_prints_landscape_one_page_wide(ws: Worksheet, title_row: int) -> None:
+def footer(language: str) -> str:
+    """The centre of the page footer as the file holds it: "Page &P of &N" in the sheet's language."""
+    return translator(language)._("Page {page} of {pages}").replace("{page}", "&P").replace("{pages}", "&N")
+
+
+def assert_prints_landscape_one_page_wide(ws: Worksheet, title_row: int, language: str = "en") -> None:
     setup = ws.page_setup
     assert setup.orientation == "landscape"
     assert str(setup.paperSize) == str(ws.PAPERSIZE_A4)
@@ -229,7 +270,7 @@ def assert_prints_landscape_one_page_wide(ws: Worksheet, title_row: int) -> None
     assert page_fit(setup.fitToWidth) == 1
     assert ws.print_title_rows == f"${title_row}:${title_row}"
     assert ws.oddFooter is not None
-    assert ws.oddFooter.center.text == "Page &P of &N"
+    assert ws.oddFooter.center.text == footer(language)
 
 
 # --- the plan the tests rely on ------------------------------------------------------------------------
@@ -265,11 +306,11 @@ def test_run_of_show_header_block_gives_the_sessions_facts(books: Path) -> None:
     ws = load_workbook(books / "run-of-show.xlsx")["S1"]
     assert ws["A1"].value == "Session S1"
     facts = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=5).value for r in range(2, 12)}
-    assert facts["When"] == f"{DAY:%A %d %B %Y}, 10:00-11:00 CET (Europe/Zurich), 60 minutes"
+    assert facts["When"] == "Thursday, 12 November 2020, 10:00-11:00 CET (Europe/Zurich), 60 minutes"
     assert facts["Tech check"] == "09:30 CET: speakers and moderators join 30 minutes early"
     assert facts["Moderators"] == f"{INJECTIONS['M1']} (@chair, +1-555 Org)"
     assert facts["Objectives"] == "1 Data; 2 Drivers"
-    assert facts["Languages"] == "en, ru"
+    assert facts["Languages"] == "English, Russian"
     assert facts["Speaker link"] == "https://meet.example.org/j/1?pwd=x"
     assert "Rapporteurs" not in facts  # S1 has none
     link = next(
@@ -308,7 +349,7 @@ def test_run_of_show_shows_details_local_time_and_cues(books: Path) -> None:
     rows = {r["speaker"]: r for r in records(ws, "#")}
     kazakh = rows[clean(INJECTIONS["P1"])]
     assert kazakh["function and organisation"] == "Заместитель министра, Министерство"
-    assert kazakh["delegation"] == "stakeholder: civil society (Kazakhstan)"
+    assert kazakh["delegation"] == "civil society (Kazakhstan)"
     assert kazakh["language"] == "ru"
     start = dt.datetime.combine(DAY, kazakh["start"])
     # Almaty was UTC+6 in 2020, five hours ahead of Geneva in November; interventions last 10 minutes.
@@ -317,7 +358,7 @@ def test_run_of_show_shows_details_local_time_and_cues(books: Path) -> None:
     warning = start + dt.timedelta(minutes=9)
     assert kazakh["cue"] == f"1-minute warning at {warning:%H:%M}"
     assert rows[clean(INJECTIONS["P2"])]["delegation"] == "Norway"
-    assert rows[INJECTIONS["P3"]]["delegation"] == "stakeholder: civil society (Serbia)"  # not a State's
+    assert rows[INJECTIONS["P3"]]["delegation"] == "civil society (Serbia)"  # not a State's
     assert [r["segment"] for r in records(ws, "#")] == [
         "opening",
         "intervention",
@@ -603,16 +644,18 @@ def test_default_event_run_of_show(default_books: tuple[PlanView, Path]) -> None
         ws = book[s.id]
         top = header_row(ws, "#")
         assert [r["#"] for r in records(ws, "#")] == [i.number for i in s.items]
-        assert_prints_landscape_one_page_wide(ws, top)
+        assert_prints_landscape_one_page_wide(ws, top, s.language)
         assert_rows_tall_enough(ws)
     assert_no_formulas(folder / "run-of-show.xlsx")
 
 
+@pytest.mark.parametrize("workbook", ["run-of-show.xlsx", "run-of-show-fr.xlsx", "run-of-show-ru.xlsx"])
 def test_default_event_run_of_show_fits_each_session_on_one_readable_page(
-    default_books: tuple[PlanView, Path],
+    default_books: tuple[PlanView, Path], workbook: str
 ) -> None:
+    """In every language: French and Russian words are longer than English ones."""
     _, folder = default_books
-    book = load_workbook(folder / "run-of-show.xlsx")
+    book = load_workbook(folder / workbook)
     for ws in book.worksheets:
         assert page_fit(ws.page_setup.fitToHeight) == 1, ws.title
         assert one_page_scale(ws) >= MIN_SCALE, ws.title
@@ -623,17 +666,19 @@ def test_default_event_run_of_show_prints_one_page_per_session(
     default_books: tuple[PlanView, Path], tmp_path: Path
 ) -> None:
     """LibreOffice prints the workbook as it is laid out: each sheet prints at least one page, so as many
-    pages as sessions means one page each."""
+    pages as sessions means one page each; in English, French and Russian."""
     result, folder = default_books
     assert shutil.which("soffice"), "LibreOffice is needed: `make test` installs it (make system-packages)"
     profile = (tmp_path / "profile").as_uri()  # its own profile: another soffice may be running
+    names = ["run-of-show.xlsx", "run-of-show-fr.xlsx", "run-of-show-ru.xlsx"]
     subprocess.run(
         ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(folder / "run-of-show.xlsx")],
+         "--outdir", str(tmp_path), *(str(folder / name) for name in names)],
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
-    pdf = (tmp_path / "run-of-show.pdf").read_bytes()
-    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == len(result.sessions)
+    for name in names:
+        pdf = (tmp_path / name).with_suffix(".pdf").read_bytes()
+        assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == len(result.sessions), name
 
 
 def test_default_event_agenda(default_books: tuple[PlanView, Path]) -> None:
@@ -648,3 +693,143 @@ def test_default_event_agenda(default_books: tuple[PlanView, Path]) -> None:
     for ws in book.worksheets:
         assert_rows_tall_enough(ws)
     assert_no_formulas(folder / "agenda.xlsx")
+
+
+# --- languages ---------------------------------------------------------------------------------------
+
+
+def facts_of(ws: Worksheet) -> dict[str, Any]:
+    top = header_row(ws, "#")
+    return {ws.cell(row=r, column=1).value: ws.cell(row=r, column=5).value for r in range(2, top - 1)}
+
+
+def test_run_of_show_of_a_french_moderator_is_in_french(multilingual: Path) -> None:
+    ws = load_workbook(multilingual / "run-of-show.xlsx")["S1"]  # the sheet keeps the session's id
+
+    assert ws["A1"].value == "Table ronde S1"  # the organisers' translation
+    assert facts_of(ws) == {
+        "Date et heure": "jeudi 12 novembre 2020, 10:00-11:00 CET (Europe/Zurich), 60 minutes",
+        "Test technique": "09:30 CET : orateur·rices et modérateur·rices se connectent 30 minutes avant",
+        "Modérateur·rices": f"{INJECTIONS['M1']} (@chair, +1-555 Org)",
+        "Objectifs": "1 Données; 2 Drivers",  # no French label for 2: as objectives.csv has it
+        "Langues": "anglais, français, russe",
+        "Lien de connexion": "https://meet.example.org/j/1?pwd=x",
+    }
+    top = header_row(ws, "#")
+    assert values(ws, top) == [
+        "#", "début", "fin", "min", "séquence", "orateur·rice", "fonction et organisation", "délégation",
+        "rôle", "langue", "heure locale de l’orateur·rice", "consigne", "statut",
+    ]  # fmt: skip
+    rows = records(ws, "#")
+    assert [r["séquence"] for r in rows] == [
+        "ouverture",
+        "intervention",
+        "intervention",
+        "intervention",
+        "débat",
+        "clôture",
+    ]
+    assert {r["rôle"] for r in rows} == {"modérateur·rice", "orateur·rice"}
+    kazakh = next(r for r in rows if r["orateur·rice"] == clean(INJECTIONS["P1"]))
+    assert kazakh["délégation"] == "société civile (Kazakhstan)"
+    assert kazakh["consigne"].endswith(" : reste 1 minute")
+    assert rows[0]["consigne"].startswith("Accueil ; consignes (interprétation, main levée, chat)")
+    (status,) = ws.data_validations.dataValidation
+    assert status.formula1 == '"prêt,en direct,terminé,omis"'
+    assert (status.errorTitle, status.error) == ("Statut", "Choisissez prêt, en direct, terminé ou omis.")
+    assert ws.oddHeader is not None
+    assert (ws.oddHeader.left.text, ws.oddHeader.right.text) == ("Petit événement", "S1, 12 nov. 2020")
+    assert_prints_landscape_one_page_wide(ws, top, "fr")
+
+
+def test_run_of_show_of_a_russian_moderator_is_in_russian(multilingual: Path) -> None:
+    ws = load_workbook(multilingual / "run-of-show.xlsx")["S2"]
+
+    assert ws["A1"].value == "Круглый стол S2"
+    facts = facts_of(ws)
+    assert list(facts) == ["Дата и время", "Техническая проверка", "Модераторы", "Докладчики", "Цели", "Языки", "Подключение"]  # fmt: skip
+    assert facts["Дата и время"] == "четверг, 12 ноября 2020 г., 11:30-12:30 CET (Europe/Zurich), 60 минут"
+    assert (
+        facts["Техническая проверка"] == "11:00 CET: ораторы и модераторы подключаются за 30 минут до начала"
+    )
+    assert facts["Цели"] == "3 Information"  # no official Russian title: shown as written
+    assert facts["Языки"] == "английский, французский, русский"
+    top = header_row(ws, "#")
+    assert values(ws, top)[4:9] == ["этап", "оратор", "должность и организация", "делегация", "роль"]
+    rows = records(ws, "#")
+    assert [(r["этап"], r["роль"]) for r in rows] == [
+        ("открытие", "модератор"),
+        ("выступление", "оратор"),
+        ("закрытие", "модератор"),
+    ]
+    assert rows[1]["указание"].endswith(" — осталась 1 минута")
+    assert rows[1]["делегация"] == "гражданское общество"
+    (status,) = ws.data_validations.dataValidation
+    assert status.formula1 == '"готово,в эфире,завершено,пропущено"'
+    assert ws.oddHeader is not None
+    assert ws.oddHeader.left.text == "Небольшое мероприятие"
+    assert_prints_landscape_one_page_wide(ws, top, "ru")
+
+
+def test_agenda_is_in_the_events_first_language(tmp_path: Path, planned: tuple[Event, Plan]) -> None:
+    ev, result = planned
+    write_agenda(build_view(replace(ev, languages=("fr", "en")), result), tmp_path / "agenda.xlsx")
+    book = load_workbook(tmp_path / "agenda.xlsx")
+
+    assert book.sheetnames == [
+        "Programme",
+        "Attributions",
+        "Couverture",
+        "Équilibre",
+        "Liste d’attente",
+        "Modifications",
+        "Contributions écrites",
+        "Solveur",
+    ]
+    programme = book["Programme"]
+    assert (
+        programme["A1"].value == "Dates et heures dans le fuseau horaire de la réunion (CET, Europe/Zurich)"
+    )
+    assert values(programme, 3)[:6] == ["date", "début", "fin", "séance", "titre", "type"]
+    assert book["Modifications"]["A1"].value == "Version 1 : première version"
+    submissions = records(book["Contributions écrites"], "id")
+    assert list(submissions[0])[6:8] == ["après la date limite (2020-10-31)", "plus de 5\u00a0000 mots"]
+    assert [r["après la date limite (2020-10-31)"] for r in submissions] == ["oui", None, None]
+    balance = records(book["Équilibre"], "séance")
+    assert ("genre", "non précisé") in {(r["critère"], r["valeur"]) for r in balance}
+    solver = book["Solveur"]
+    assert [solver.cell(row=r, column=1).value for r in (1, 2, 3)] == [
+        "version du plan",
+        "produit le (UTC)",
+        "statut",
+    ]
+    for ws in book.worksheets:
+        assert ws.oddFooter is not None
+        assert ws.oddFooter.center.text == "Page &P sur &N"
+
+
+def test_agenda_in_russian_counts_changes_in_russian(tmp_path: Path, planned: tuple[Event, Plan]) -> None:
+    ev, first = planned
+    people = tuple(replace(p, withdrawn=True) if p.id == "P2" else p for p in ev.applicants)
+    again = replace(ev, applicants=people, languages=("ru",))
+    second = release.plan(again, previous=first, generated_at=GENERATED + dt.timedelta(days=1), time_limit=20)
+    write_agenda(build_view(again, second), tmp_path / "agenda.xlsx")
+    book = load_workbook(tmp_path / "agenda.xlsx")
+
+    assert book.sheetnames[:3] == ["Программа", "Распределение ролей", "Охват целей"]
+    changes = book["Изменения"]
+    assert changes["A1"].value == "Версия 2: 1 изменение по сравнению с версией 1"
+    (removed,) = records(changes, "изменение")
+    assert (removed["изменение"], removed["заседание"], removed["участник"]) == ("удаление", "S1", "P2")
+    assert changes.oddFooter is not None
+    assert changes.oddFooter.center.text == "Страница &P из &N"
+
+
+def test_translated_workbooks_are_the_same_bytes(tmp_path: Path, multilingual: Path, view: PlanView) -> None:
+    french = replace(view, language="fr")
+    write_agenda(french, tmp_path / "a.xlsx")
+    write_agenda(french, tmp_path / "b.xlsx")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    write_run_of_show(in_language(view, "ru"), tmp_path / "c.xlsx")
+    write_run_of_show(in_language(view, "ru"), tmp_path / "d.xlsx")
+    assert (tmp_path / "c.xlsx").read_bytes() == (tmp_path / "d.xlsx").read_bytes()
