@@ -21,6 +21,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from scheduler import interrupt
+
 log = logging.getLogger(__name__)
 
 
@@ -84,6 +86,7 @@ def publish(out: Path, write: Callable[[Path], None]) -> None:
     try:
         write(staging)
         _keep_history(out, staging)
+        interrupt.check()  # a Ctrl-C that something swallowed on its way still stops the run here
         if out.exists():
             out.rename(retired)
         staging.rename(out)

@@ -39,6 +39,7 @@ from typing import TypeVar
 from filelock import FileLock, Timeout
 from icalendar import Calendar
 
+from scheduler import interrupt
 from scheduler.export.mail import file_name
 from scheduler.store import PlanFileError, read_plan
 
@@ -274,6 +275,7 @@ def deliver(
                 f"the SMTP server at {host}:{port} refused TLS or the login: {_reason(error)}"
             ) from None
         for message in messages:
+            interrupt.check()  # a swallowed Ctrl-C stops before the next message, what was sent is logged
             problem = _send_one(smtp, watchdog, message, log_file, sender, message_seconds, server)
             if problem is not None:
                 refused[message] = problem
