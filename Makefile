@@ -35,15 +35,16 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check scheduler tests data $(wildcard benchmarks)
 	$(BIN)/mypy scheduler
 
-# Programs the tests run from Debian's packages: LibreOffice prints the run-of-show to count its pages.
+# Programs the tests run from Debian's packages: LibreOffice prints the run-of-show to count its pages; headless
+# Chromium and its driver open the public programme page (Selenium is pointed at them: nothing is downloaded).
 # Installed when missing (as root, as on CI); otherwise the command to run is printed and make stops.
-SYSTEM_PACKAGES := libreoffice-calc-nogui fonts-dejavu-core
+SYSTEM_PACKAGES := libreoffice-calc-nogui fonts-dejavu-core chromium chromium-driver
 system-packages:
-	@command -v soffice >/dev/null || { \
+	@{ command -v soffice && test -x /usr/bin/chromium && test -x /usr/bin/chromedriver; } >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \
 	  else \
-	    echo "The tests need LibreOffice: run  sudo apt-get install $(SYSTEM_PACKAGES)" >&2; exit 1; \
+	    echo "The tests need LibreOffice and Chromium: run  sudo apt-get install $(SYSTEM_PACKAGES)" >&2; exit 1; \
 	  fi; }
 
 test: lint system-packages

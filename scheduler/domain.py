@@ -250,6 +250,7 @@ class Event:
     languages: tuple[str, ...] = ("en",)
     public_link: str = ""
     speaker_link: str = ""
+    publish_speakers: bool = False  # speakers' and moderators' names on the public page (site/)
     tech_check_minutes: int = 30
     submission_deadline: dt.date | None = None
     submission_word_limit: int = 5000

@@ -24,8 +24,9 @@ def _tool(name: str) -> str:
 
 
 def ensure_ical_js() -> None:
-    """Install the pinned ical.js into tests/js/node_modules if it is not there (a fresh clone)."""
-    if (JS_DIR / "node_modules" / "ical.js" / "package.json").is_file():
+    """Install the pinned packages (ical.js, axe-core) into tests/js/node_modules if one is not there (a fresh
+    clone, or one installed before a package was added)."""
+    if all((JS_DIR / "node_modules" / name / "package.json").is_file() for name in ("ical.js", "axe-core")):
         return
     done = subprocess.run(
         [_tool("npm"), "ci", "--no-audit", "--no-fund"],

@@ -49,6 +49,7 @@ def load_event(folder: Path | str) -> Event:
         languages=spec.languages,
         public_link=spec.public_link,
         speaker_link=spec.speaker_link,
+        publish_speakers=spec.publish_speakers,
         tech_check_minutes=spec.tech_check_minutes,
         submission_deadline=spec.submission_deadline,
         submission_word_limit=spec.submission_word_limit,

@@ -43,6 +43,7 @@ EVENT_KEYS = {
     "submission_deadline",
     "submission_word_limit",
     "description",
+    "publish_speakers",
 }
 TOP_KEYS = {"event", "days", "breaks", "sessions", "rules"}
 DAY_KEYS = {"date", "start", "end"}
@@ -98,6 +99,7 @@ class EventSpec:
     title_translations: Translations = ()
     public_link: str = ""
     speaker_link: str = ""
+    publish_speakers: bool = False
     tech_check_minutes: int = 30
     submission_deadline: dt.date | None = None
     submission_word_limit: int = 5000
@@ -272,6 +274,12 @@ def _text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise BadValue(f"expected text in quotes, found {_found(value)}")
     return value.strip()
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise BadValue("must be true or false", "write true or false, without quotes")
+    return value
 
 
 def _int(minimum: int, maximum: int, hint: str) -> Callable[[Any], int]:
@@ -492,6 +500,7 @@ def _read_event(reader: _Reader, table: Any, spec: EventSpec) -> None:
     reader.get(table, "description", "event", _text, "")  # not used: read only to check it
     spec.public_link = reader.get(table, "public_link", "event", _link, "")
     spec.speaker_link = reader.get(table, "speaker_link", "event", _link, "")
+    spec.publish_speakers = reader.get(table, "publish_speakers", "event", _flag, False)
     spec.tech_check_minutes = reader.get(table, "tech_check_minutes", "event", _minutes(0), 30)
     spec.submission_deadline = reader.get(table, "submission_deadline", "event", parse_date, None)
     spec.submission_word_limit = reader.get(table, "submission_word_limit", "event", _words, 5000)
