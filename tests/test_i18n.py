@@ -77,6 +77,14 @@ def test_every_message_of_the_code_is_translated_and_none_is_fuzzy(language: str
     assert not po.fuzzy  # the header too: gettext tools skip a catalogue whose header is fuzzy
 
 
+@pytest.mark.parametrize("language", ["fr", "ru"])
+def test_each_message_is_in_the_catalogue_once(language: str) -> None:
+    """A second entry for one message is an error for gettext's tools, and Babel silently keeps the last."""
+    text = (PACKAGE / "locale" / language / "LC_MESSAGES" / "scheduler.po").read_text(encoding="utf-8")
+    ids = re.findall(r'^msgid (".+")$', text, re.MULTILINE)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+
+
 def test_russian_catalogue_has_the_three_plural_forms_of_cldr() -> None:
     assert catalogue("ru").num_plurals == 3
     t = i18n.translator("ru")
