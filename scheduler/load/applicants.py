@@ -14,11 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import python_calamine
 import pytz
-from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
-from openpyxl.utils.exceptions import InvalidFileException
 
 from scheduler.domain import (
     GENDERS,
@@ -191,6 +188,7 @@ def _read_xlsx(path: Path) -> tuple[_Sheet | None, list[Problem]]:
     wrong = _not_a_workbook(data)
     if wrong:
         return None, [Problem(file, *wrong)]
+    errors: tuple[type[Exception], ...] = (zipfile.BadZipFile, OSError, KeyError, ValueError, IndexError)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             bomb = _unpacks_too_large(archive)
@@ -202,6 +200,11 @@ def _read_xlsx(path: Path) -> tuple[_Sheet | None, list[Problem]]:
             formulas: dict[tuple[int, int], str] = {}
             too_many = None
         else:
+            # openpyxl takes a quarter of a second to import: only for the workbooks calamine does not read.
+            import openpyxl  # noqa: PLC0415
+            from openpyxl.utils.exceptions import InvalidFileException  # noqa: PLC0415
+
+            errors += (InvalidFileException,)
             # Not data_only: a formula is then seen as one, to be reported, rather than read as its cached
             # value (or as a blank when the program that wrote the file saved none).
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -212,7 +215,7 @@ def _read_xlsx(path: Path) -> tuple[_Sheet | None, list[Problem]]:
             finally:
                 book.close()
         merged = _merged_ranges(io.BytesIO(data), name)
-    except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError, IndexError) as error:
+    except errors as error:
         return None, [
             Problem(file, f"cannot be opened as an Excel workbook ({shown(error)})", "save it as .xlsx")
         ]
@@ -505,6 +508,42 @@ def _titles(values: list[Any]) -> list[str]:
 
 def _header_name(value: Any) -> str:
     return str(value).strip().lower().replace(" ", "_") if value is not None else ""
+
+
+def get_column_letter(index: int) -> str:
+    """`A` for 1, `AB` for 28: a spreadsheet's column letters."""
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def column_index_from_string(letters: str) -> int:
+    """1 for `A`, 28 for `AB`."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index
+
+
+RANGE = re.compile(r"^\$?([A-Z]{1,3})?\$?(\d+)?(?::\$?([A-Z]{1,3})?\$?(\d+)?)?$")
+
+
+def range_boundaries(ref: str) -> tuple[int | None, int | None, int | None, int | None]:
+    """First column, first row, last column, last row of `B2:C4` (None for a bound it does not give)."""
+    match = RANGE.match(ref.upper())
+    if not match:
+        return None, None, None, None
+    first_col, first_row, last_col, last_row = match.groups()
+    if last_col is None and last_row is None:
+        last_col, last_row = first_col, first_row
+    return (
+        column_index_from_string(first_col) if first_col else None,
+        int(first_row) if first_row else None,
+        column_index_from_string(last_col) if last_col else None,
+        int(last_row) if last_row else None,
+    )
 
 
 def _blank(value: Any) -> bool:
