@@ -52,6 +52,7 @@ test: lint system-packages
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.run --sizes S M L XL
+	$(BIN)/python -m benchmarks.race --runs 5
 
 bench-quick: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.run --sizes S M

@@ -59,6 +59,7 @@ class Size:
     panel: int = (
         0  # when set, every session has exactly this many speakers (2 minutes each) and all are planted
     )
+    xlsx: bool = False  # the applicants as an Excel workbook (as organisers keep them) instead of a CSV file
 
 
 SIZES: dict[str, Size] = {
@@ -67,6 +68,9 @@ SIZES: dict[str, Size] = {
     "M": Size("M", 1_500, 20, 5, seed=2021),
     "L": Size("L", 6_000, 60, 12, seed=2022),
     "XL": Size("XL", 20_000, 200, 30, seed=2023),
+    # The end-to-end race against a plain PuLP + CBC script (`benchmarks/plain.py`): 40 sessions over five long
+    # days, half of them placed by the solver, the applicants in a workbook.
+    "E2E": Size("E2E", 5_000, 40, 20, seed=2025, xlsx=True),
     # Not a solver benchmark: 10,000 people hold a role in the planted plan, to time the writing of outputs.
     "W10K": Size("W10K", 12_000, 200, 0, seed=2024, panel=49),
 }
@@ -707,6 +711,23 @@ def _cell(person: Person, column: str) -> str:
     return str(value)
 
 
+def _write_xlsx(path: Path, rows: list[list[str]]) -> None:
+    """The applicants as a spreadsheet program saves them: text in shared strings, whole numbers as numbers."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    book.set_properties({"created": dt.datetime(2020, 10, 1)})  # the same bytes for the same seed
+    sheet = book.add_worksheet("applicants")
+    sheet.write_row(0, 0, COLUMNS)
+    for number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row):
+            if value.isdigit() and len(value) < 10:
+                sheet.write_number(number, column, int(value))
+            elif value:
+                sheet.write_string(number, column, value)
+    book.close()
+
+
 def _read_states() -> list[dict[str, str]]:
     with (DEFAULT_EVENT / "member_states.csv").open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
@@ -724,11 +745,14 @@ def generate(size: Size | str, out: Path | str = INSTANCES, *, check: bool = Tru
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     (folder / "event.toml").write_text(generator.event_toml(specs), encoding="utf-8")
-    with (folder / "applicants.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        for person in sorted(people, key=lambda p: p["id"]):
-            writer.writerow([_cell(person, c) for c in COLUMNS])
+    rows = [[_cell(person, c) for c in COLUMNS] for person in sorted(people, key=lambda p: p["id"])]
+    if size.xlsx:
+        _write_xlsx(folder / "applicants.xlsx", rows)
+    else:
+        with (folder / "applicants.csv").open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(COLUMNS)
+            writer.writerows(rows)
     shutil.copy(DEFAULT_EVENT / "objectives.csv", folder / "objectives.csv")
     shutil.copy(DEFAULT_EVENT / "member_states.csv", folder / "member_states.csv")
     witness = {

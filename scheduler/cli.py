@@ -34,11 +34,10 @@ from scheduler.store import (
     to_json,
     unchanged_since,
 )
-from scheduler.template import FolderNotEmpty, write_template
 from scheduler.views import PlanView, build_view
 
-# The solver, the exporters and the mailer load large libraries (OR-Tools, matplotlib): they are imported by the
-# commands that use them, so that `validate` and `--help` answer at once.
+# The solver, the exporters, the mailer and the template load large libraries (OR-Tools, matplotlib, openpyxl):
+# they are imported by the commands that use them, so that `validate` and `--help` answer at once.
 if TYPE_CHECKING:
     from scheduler import send, solve, suggest
     from scheduler.solve.explain import Explanation
@@ -525,6 +524,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
+    from scheduler.template import FolderNotEmpty, write_template  # noqa: PLC0415 - openpyxl: for `init` only
+
     try:
         written = write_template(args.event)
     except FolderNotEmpty as error:
