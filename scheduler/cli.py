@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColu
 from rich.progress import Progress as Bar
 from rich.table import Table
 
+from scheduler import interrupt
 from scheduler.domain import Event, Plan
 from scheduler.i18n import event_language, missing_translations
 from scheduler.load import InputError, load_event
@@ -307,7 +308,8 @@ def _wait_option(sub: argparse.ArgumentParser) -> None:
 
 
 def _smtp_server(text: str) -> tuple[str, int]:
-    from scheduler import send  # noqa: PLC0415
+    with interrupt.loading():  # a Ctrl-C while its libraries load ends the run cleanly
+        from scheduler import send  # noqa: PLC0415
 
     try:
         return send.parse_server(text)
@@ -332,7 +334,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from scheduler import release, solve  # noqa: PLC0415
+    with interrupt.loading():  # a Ctrl-C while its libraries load ends the run cleanly
+        from scheduler import release, solve  # noqa: PLC0415
 
     event = load_event(args.event)
     _note_event_time(event)
@@ -379,7 +382,8 @@ def _previous(args: argparse.Namespace, event: Event) -> Plan | None:
 def _solve_with_progress(
     event: Event, previous: Plan | None, keep_published: bool, time_limit: float
 ) -> solve.Solution:
-    from scheduler import solve  # noqa: PLC0415
+    with interrupt.loading():  # a Ctrl-C while its libraries load ends the run cleanly
+        from scheduler import solve  # noqa: PLC0415
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Bar(*columns, console=err, transient=True) as bar:
@@ -414,7 +418,8 @@ def _waiting(folder: Path) -> Callable[[], None]:
 
 def _write(view: PlanView, folder: Path) -> None:
     """Publish every output of the plan into `folder`, showing what is being written; the caller holds its lock."""
-    from scheduler.export.outputs import write_outputs  # noqa: PLC0415
+    with interrupt.loading():  # a Ctrl-C while its libraries load ends the run cleanly
+        from scheduler.export.outputs import write_outputs  # noqa: PLC0415
 
     with Bar(SpinnerColumn(), TextColumn("{task.description}"), console=err, transient=True) as bar:
         task = bar.add_task("Writing", total=None)
@@ -464,8 +469,9 @@ def _summary(view: PlanView, folder: Path) -> None:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    from scheduler import solve  # noqa: PLC0415
-    from scheduler.validate import penalty_items  # noqa: PLC0415
+    with interrupt.loading():  # a Ctrl-C while its libraries load ends the run cleanly
+        from scheduler import solve  # noqa: PLC0415
+        from scheduler.validate import penalty_items  # noqa: PLC0415
 
     event = load_event(args.event)
     try:
@@ -498,7 +504,8 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from scheduler.export.outputs import write_outputs  # noqa: PLC0415
+    with interrupt.loading():  # a Ctrl-C while its libraries load ends the run cleanly
+        from scheduler.export.outputs import write_outputs  # noqa: PLC0415
 
     event = load_event(args.event)
     check_target(args.out.resolve())
@@ -524,7 +531,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _init(args: argparse.Namespace) -> int:
-    from scheduler.template import FolderNotEmpty, write_template  # noqa: PLC0415 - openpyxl: for `init` only
+    with interrupt.loading():  # a Ctrl-C while its libraries load ends the run cleanly
+        from scheduler.template import FolderNotEmpty, write_template  # noqa: PLC0415 - openpyxl: for `init` only
 
     try:
         written = write_template(args.event)
@@ -546,7 +554,8 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from scheduler import intake  # noqa: PLC0415
+    with interrupt.loading():  # a Ctrl-C while its libraries load ends the run cleanly
+        from scheduler import intake  # noqa: PLC0415
 
     if args.suggest_mapping:
         sys.stdout.write(intake.suggest_mapping(args.source, args.event))
@@ -586,8 +595,9 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _suggest(args: argparse.Namespace) -> int:
-    from scheduler import solve  # noqa: PLC0415
-    from scheduler import suggest as substitutes  # noqa: PLC0415
+    with interrupt.loading():  # a Ctrl-C while its libraries load ends the run cleanly
+        from scheduler import solve  # noqa: PLC0415
+        from scheduler import suggest as substitutes  # noqa: PLC0415
 
     event = load_event(args.event)
     path = args.out / "plan.json"
@@ -633,7 +643,8 @@ def _suggest(args: argparse.Namespace) -> int:
 
 
 def _print_suggestions(event: Event, found: suggest.Suggestions) -> None:
-    from scheduler import suggest  # noqa: PLC0415
+    with interrupt.loading():  # a Ctrl-C while its libraries load ends the run cleanly
+        from scheduler import suggest  # noqa: PLC0415
 
     leaver = event.applicant_by_id[found.participant]
     replan = found.replan.report
@@ -683,7 +694,8 @@ def _id_range(ids: list[str]) -> str:
 
 def _send(args: argparse.Namespace) -> int:
     """List what would be sent (dry run), or send it with --really; the sent log keeps anything from going twice."""
-    from scheduler import send  # noqa: PLC0415
+    with interrupt.loading():  # a Ctrl-C while its libraries load ends the run cleanly
+        from scheduler import send  # noqa: PLC0415
 
     try:
         messages = send.outgoing(args.out)
@@ -708,7 +720,8 @@ def _send(args: argparse.Namespace) -> int:
 
 def _send_listed(args: argparse.Namespace, messages: list[send.Outgoing], log_file: Path) -> int:
     """What `send` does once it may: read the log, then list or send what it does not hold."""
-    from scheduler import send  # noqa: PLC0415
+    with interrupt.loading():  # a Ctrl-C while its libraries load ends the run cleanly
+        from scheduler import send  # noqa: PLC0415
 
     try:
         sent = send.read_log(log_file)
