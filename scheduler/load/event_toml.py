@@ -861,7 +861,7 @@ def _segments(value: Any) -> Segments:
     unknown = sorted(set(value) - SEGMENT_KEYS)
     if unknown:
         raise BadValue(f'unknown segment "{shown(unknown[0])}"', did_you_mean(unknown[0], SEGMENT_KEYS))
-    minutes = {}
+    minutes: dict[str, int | None] = {}
     for key in sorted(SEGMENT_KEYS):
         try:
             minutes[key] = _minutes(0)(value.get(key, 0))
@@ -876,7 +876,7 @@ def _segments(value: Any) -> Segments:
             "segments.group_statement must be at least 1 minute", "leave it out to give group statements the "
             "minutes of an intervention"
         )
-    return Segments(**minutes)
+    return Segments(**minutes)  # type: ignore[arg-type]  # every count but group_statement is an int
 
 
 def _check_fixed_time(
