@@ -24,6 +24,7 @@ from scheduler.export.agenda_xlsx import write_agenda
 from scheduler.export.ics import Invitations, public_calendar, session_calendar
 from scheduler.export.mail import write_message
 from scheduler.export.pictures import agenda_picture, coverage_picture
+from scheduler.export.rosters import write_rosters
 from scheduler.export.run_of_show import write_run_of_show
 from scheduler.store import write_plan
 from scheduler.views import PlanView
@@ -117,7 +118,7 @@ def _batches(taken: Synchronized[int], total: int) -> Iterator[range]:
 
 
 def _write_programme(view: PlanView, folder: Path, say: Step) -> None:
-    """plan.json, the pictures, the agenda workbook (which shows them) and the public calendars."""
+    """plan.json, the pictures, the agenda workbook (which shows them), the public calendars and the rosters."""
     say("plan.json")
     write_plan(view, folder / "plan.json")
     say("pictures")
@@ -131,6 +132,8 @@ def _write_programme(view: PlanView, folder: Path, say: Step) -> None:
     (sessions.parent / "agenda.ics").write_bytes(public_calendar(view, view.sessions, view.event.title))
     for session in view.sessions:
         (sessions / f"{session.id}.ics").write_bytes(session_calendar(view, session))
+    say("rosters")
+    write_rosters(view, folder / "rosters")
 
 
 def _write_invitations(

@@ -84,7 +84,7 @@ def _facts(view: PlanView, session: SessionView) -> list[tuple[str, str]]:
     rows += [
         ("Objectives", objectives or "-"),
         ("Languages", ", ".join(event.languages)),
-        ("Speaker link", event.speaker_link or "-"),
+        ("Speaker link", session.session.speaker_link or event.speaker_link or "-"),
     ]
     return rows
 
