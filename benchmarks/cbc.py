@@ -4,7 +4,7 @@ work on one model.
 
 Mirrored: one binary per possible (person, session, role) and one per start a session can use, exactly those of
 the planner's variable container (`Variables`, built with its presolve: starts overlapping a session with one
-possible start, or breaking an `after`, are left out; `interest_only`, `eligibility`, `withdrawn` and impossible
+possible start, or breaking an `after`, are left out; `interest_only`, `eligibility`, `interpretation`, `inscription_deadline`, `withdrawn` and impossible
 availability hold by absence); one "window" variable per (session, set of starts) that a wish implies; `left_out = 1 - sum(x)` under one role per person.
 Where CP-SAT has a global constraint the MILP has only its linear form: `no_overlap` is the clique row per start
 minute that the CP-SAT model also carries (beside its interval constraint), and a session's start minute is the
@@ -48,10 +48,13 @@ HARD_RULES = (
     "session_roles",
     "interest_only",
     "eligibility",
+    "interpretation",
+    "inscription_deadline",
     "one_role",
     "availability",
     "objective_coverage",
     "stakeholder_voice",
+    "co_chairs_differ",
     "time_budget",
     "placement",
     "withdrawn",
@@ -220,9 +223,26 @@ class CbcModel:
                 if people[k[0]].category is Category.STAKEHOLDER
             ]
             problem += self._sum(keys) >= session.min_stakeholder_speakers, f"stakeholder_voice_{session.id}"
+        # co_chairs_differ
+        for session in event.sessions:
+            column = session.co_chairs_differ_in
+            if not column:
+                continue
+            by_value: dict[str, list[Key]] = defaultdict(list)
+            for key in self.by_session_role.get((session.id, Role.CO_CHAIR), []):
+                by_value[str(getattr(people[key[0]], column))].append(key)
+            for n, (_, keys) in enumerate(sorted(by_value.items())):
+                if len(keys) > 1:
+                    problem += self._sum(keys) <= 1, f"co_chairs_differ_{session.id}_{n}"
         # time_budget
         for session in event.sessions:
             if session.segments is None:
+                continue
+            segments = session.segments
+            if segments.group_minutes != segments.intervention:
+                keys = self.by_session_role.get((session.id, Role.SPEAKER), [])
+                used = _expr([(self.x[k], segments.statement_minutes(people[k[0]])) for k in keys])
+                problem += used <= session.minutes - segments.fixed_minutes(), f"time_budget_{session.id}"
                 continue
             fit = (session.minutes - session.segments.fixed_minutes()) // session.segments.intervention
             if fit >= session.speakers[1]:

@@ -20,6 +20,7 @@ class Role(StrEnum):
     SPEAKER = "speaker"
     MODERATOR = "moderator"
     RAPPORTEUR = "rapporteur"
+    CO_CHAIR = "co_chair"  # last, so that plans without co-chairs keep their order
 
 
 class Category(StrEnum):
@@ -104,17 +105,30 @@ class Break:
 
 @dataclass(frozen=True)
 class Segments:
-    """Minutes of each part of a session's running order; `report` is the rapporteur's summary (optional)."""
+    """Minutes of each part of a session's running order; `report` is the rapporteur's summary (optional),
+    `group_statement` a statement on behalf of a group (None: as long as an intervention), `reply` the time kept
+    for rights of reply before the closing."""
 
     opening: int
     intervention: int
     discussion: int
     closing: int
     report: int = 0
+    group_statement: int | None = None
+    reply: int = 0
 
     def fixed_minutes(self) -> int:
         """Minutes that do not depend on the number of speakers."""
-        return self.opening + self.discussion + self.report + self.closing
+        return self.opening + self.discussion + self.report + self.reply + self.closing
+
+    @property
+    def group_minutes(self) -> int:
+        """Minutes of a statement on behalf of a group."""
+        return self.intervention if self.group_statement is None else self.group_statement
+
+    def statement_minutes(self, applicant: Applicant) -> int:
+        """Minutes of the applicant's statement: a group statement's, or an intervention's."""
+        return self.group_minutes if applicant.on_behalf_of else self.intervention
 
 
 @dataclass(frozen=True)
@@ -137,6 +151,10 @@ class Session:
     description: str = ""
     title_translations: Translations = ()
     description_translations: Translations = ()
+    co_chairs: int = 0
+    co_chairs_differ_in: str = ""  # an applicants column whose values the co-chairs may not share
+    languages: tuple[str, ...] = ()  # interpreted in the session; empty: the event's languages
+    speaker_link: str = ""  # empty: the event's
 
     @property
     def is_fixed(self) -> bool:
@@ -148,6 +166,8 @@ class Session:
             return self.speakers
         if role is Role.MODERATOR:
             return (self.moderators, self.moderators)
+        if role is Role.CO_CHAIR:
+            return (self.co_chairs, self.co_chairs)
         return (self.rapporteurs, self.rapporteurs)
 
     @property
@@ -191,6 +211,7 @@ class Applicant:
     withdrawn: bool = False
     registered_at: dt.datetime | None = None
     correspondence_language: str = ""  # blank: the first of `languages` the event offers (scheduler.i18n)
+    on_behalf_of: str = ""  # the group a statement is made for, e.g. "European Union and its member States"
     row: int = 0  # the row of the applicants sheet, for messages
 
     @property
@@ -233,6 +254,7 @@ class Rules:
     weight_stakeholder_group_spread: int = 20
     weight_early_placement: int = 1
     weight_stability: int | None = None  # None: larger than any ordinary gain, computed per event
+    speaking_order: str = "inscription"  # within a protocol tier: by registered_at, or "lots" (a seeded draw)
 
 
 @dataclass(frozen=True)
@@ -254,6 +276,7 @@ class Event:
     tech_check_minutes: int = 30
     submission_deadline: dt.date | None = None
     submission_word_limit: int = 5000
+    inscription_closes: dt.datetime | None = None  # naive, in the event's zone, as `registered_at`
     objective_titles: dict[int, str] = field(default_factory=dict, compare=False, hash=False)
     # language -> objective -> short label, from the `short_label_<lang>` and `title_<lang>` columns
     objective_translations: dict[str, dict[int, str]] = field(default_factory=dict, compare=False, hash=False)
@@ -271,6 +294,24 @@ class Event:
     @cached_property
     def applicant_by_id(self) -> dict[str, Applicant]:
         return {a.id: a for a in self.applicants}
+
+    def session_languages(self, session: Session) -> tuple[str, ...]:
+        """The languages interpreted in a session: its own, else the event's."""
+        return session.languages or self.languages
+
+    def speaks(self, applicant: Applicant) -> tuple[str, ...]:
+        """The languages a person speaks in: theirs, or the event's first when they gave none."""
+        return applicant.languages or self.languages[:1]
+
+    def language_in(self, applicant: Applicant, session: Session) -> str:
+        """The language the person speaks in the session: the first of theirs that it interprets ("" if none)."""
+        interpreted = self.session_languages(session)
+        return next((code for code in self.speaks(applicant) if code in interpreted), "")
+
+    def registered_late(self, applicant: Applicant) -> bool:
+        """Whether the person's wishes were registered after the inscription closed."""
+        closes, registered = self.inscription_closes, applicant.registered_at
+        return closes is not None and registered is not None and registered > closes
 
     def localize(self, date: dt.date, time: dt.time) -> dt.datetime:
         """An aware datetime for a date and wall-clock time in the event's time zone (DST-aware)."""
@@ -305,9 +346,10 @@ class RunningItem:
     session: str
     start: dt.datetime
     end: dt.datetime
-    segment: str  # opening | intervention | discussion | report | closing
+    segment: str  # opening | group_statement | intervention | discussion | report | reply | closing
     participant: str | None
     role: Role | None
+    language: str = ""  # the language the participant speaks in (scheduler.domain.Event.language_in)
 
 
 @dataclass(frozen=True)

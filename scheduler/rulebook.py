@@ -31,6 +31,16 @@ RULES: tuple[Rule, ...] = (
         "a person gets only a (session, role) they asked for, or their fixed assignment",
     ),
     Rule("eligibility", True, "the person's category (and level, where a session asks for one) is allowed"),
+    Rule(
+        "interpretation",
+        True,
+        "everyone with a role speaks one of the session's interpreted languages (blank languages: the event's first)",
+    ),
+    Rule(
+        "inscription_deadline",
+        True,
+        "wishes registered after inscription_closes are not granted; a fixed assignment still holds",
+    ),
     Rule("one_role", True, "at most max_roles_per_person roles per person, never in overlapping sessions"),
     Rule(
         "availability", True, "the session lies inside the person's available window, in their own time zone"
@@ -39,6 +49,7 @@ RULES: tuple[Rule, ...] = (
         "objective_coverage", True, "every objective of a session is declared by at least one of its speakers"
     ),
     Rule("stakeholder_voice", True, "at least min_stakeholder_speakers speakers of category stakeholder"),
+    Rule("co_chairs_differ", True, "the co-chairs of a session all differ in its co_chairs_differ_in column"),
     Rule("time_budget", True, "opening + interventions + discussion + report + closing fit in the session"),
     Rule("placement", True, "sessions inside day windows, outside breaks, not overlapping, honouring after"),
     Rule("withdrawn", True, "withdrawn people hold no role"),

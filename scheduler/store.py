@@ -26,7 +26,7 @@ from scheduler.domain import (
     Unassigned,
 )
 from scheduler.load.limits import PLAN_JSON, FileRefused, read_limited
-from scheduler.views import PlanView
+from scheduler.views import ItemView, PlanView
 
 FORMAT = 1  # raised when the file's layout changes incompatibly; files without the key, from earlier releases, are 1
 # What describes the run that made a plan rather than the plan itself: set aside when a re-plan is compared with
@@ -62,19 +62,11 @@ def to_json(view: PlanView) -> str:
                 "sequence": s.sequence,
                 "fingerprint": plan.placement(s.id).fingerprint,
                 "objectives": list(s.session.objectives),
+                "co_chairs": [p.id for p in s.co_chairs],
                 "moderators": [p.id for p in s.moderators],
                 "rapporteurs": [p.id for p in s.rapporteurs],
                 "speakers": [p.id for p in s.speakers],
-                "running_order": [
-                    {
-                        "start": _iso(i.start),
-                        "end": _iso(i.end),
-                        "segment": i.segment,
-                        "participant": i.person.id if i.person else None,
-                        "role": i.role.value if i.role else None,
-                    }
-                    for i in s.items
-                ],
+                "running_order": [_item(i) for i in s.items],
             }
             for s in view.sessions
         ],
@@ -116,6 +108,23 @@ def to_json(view: PlanView) -> str:
         ],
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _item(item: ItemView) -> dict[str, object]:
+    """A running-order item; one with a participant says the language they speak in, and a group statement on
+    whose behalf it is made."""
+    data: dict[str, object] = {
+        "start": _iso(item.start),
+        "end": _iso(item.end),
+        "segment": item.segment,
+        "participant": item.person.id if item.person else None,
+        "role": item.role.value if item.role else None,
+    }
+    if item.person is not None:
+        data["language"] = item.language
+    if item.segment == "group_statement" and item.person is not None:
+        data["on_behalf_of"] = item.person.on_behalf_of
+    return data
 
 
 def write_plan(view: PlanView, path: Path) -> None:
@@ -248,6 +257,7 @@ def _plan(data: dict[str, Any]) -> Plan:
             i["segment"],
             i["participant"],
             Role(i["role"]) if i["role"] else None,
+            str(i.get("language", "")),
         )
         for s in sessions
         for i in s["running_order"]

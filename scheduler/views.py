@@ -32,6 +32,7 @@ class ItemView:
     segment: str
     person: Applicant | None
     role: Role | None
+    language: str = ""  # the language the person speaks in (empty for an item without a person)
 
     @property
     def minutes(self) -> int:
@@ -49,13 +50,14 @@ class SessionView:
     speakers: tuple[Applicant, ...]  # in speaking order
     items: tuple[ItemView, ...]
     language: str = "en"  # of its run-of-show: its first moderator's (scheduler.i18n.person_language)
+    co_chairs: tuple[Applicant, ...] = ()  # in speaking order
 
     @property
     def id(self) -> str:
         return self.session.id
 
     def people(self) -> tuple[Applicant, ...]:
-        return self.moderators + self.speakers + self.rapporteurs
+        return self.co_chairs + self.moderators + self.speakers + self.rapporteurs
 
 
 @dataclass(frozen=True)
@@ -104,10 +106,16 @@ def build_view(event: Event, plan: Plan) -> PlanView:
     for placement in sorted(plan.placements, key=lambda p: (p.start, p.session)):
         session = event.session_by_id[placement.session]
         items = tuple(
-            ItemView(n, _in(tz, i.start), _in(tz, i.end), i.segment, people.get(i.participant or ""), i.role)
+            ItemView(
+                n, _in(tz, i.start), _in(tz, i.end), i.segment, people.get(i.participant or ""), i.role, i.language
+            )
             for n, i in enumerate(raw_items[session.id], start=1)
         )
-        speakers = tuple(i.person for i in items if i.segment == "intervention" and i.person is not None)
+        speakers = tuple(i.person for i in items if i.role is Role.SPEAKER and i.person is not None)
+        # The co-chairs in the order they open the session.
+        co_chairs = tuple(dict.fromkeys(
+            i.person for i in items if i.role is Role.CO_CHAIR and i.person is not None
+        ))  # fmt: skip
         moderators = tuple(people[p] for p in sorted(holders[session.id, Role.MODERATOR]))
         sessions.append(
             SessionView(
@@ -120,6 +128,7 @@ def build_view(event: Event, plan: Plan) -> PlanView:
                 speakers,
                 items,
                 person_language(event, moderators[0]) if moderators else event_language(event),
+                co_chairs,
             )
         )
     by_id = {s.id: s for s in sessions}

@@ -127,7 +127,9 @@ def test_plan_json_carries_the_contract_keys(planned: Path) -> None:
         "rapporteurs",
         "running_order",
     } <= session.keys()
-    assert {"start", "end", "segment", "participant", "role"} == set(session["running_order"][0])
+    assert {"start", "end", "segment", "participant", "role"} <= set(session["running_order"][0])
+    # An item with a participant says the language they speak in (docs/rules.md, The running order).
+    assert all("language" in i for i in session["running_order"] if i["participant"])
     assert {"participant", "session", "role", "start", "end"} <= data["assignments"][0].keys()
     assert all(u["reason"] for u in data["unassigned"])
 

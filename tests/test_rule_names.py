@@ -18,12 +18,12 @@ RULEBOOK = {rule.name for rule in RULES}
 
 # An event with an instance of every rule the model can name: two sessions, one after the other, with objectives,
 # stakeholder voices and a time budget; a fixed assignment; a withdrawn, an ineligible and a never available person;
-# people behind each soft rule.
+# people behind each soft rule; co-chairs who must differ, a language not interpreted, a late registration.
 EVENT = event(
     [
         session("S1", date=None, start=None, objectives=(1,), min_stakeholder_speakers=1, eligible=(Category.STAKEHOLDER,),
                 segments=Segments(5, 20, 10, 5)),
-        session("S2", date=None, start=None, after=("S1",)),
+        session("S2", date=None, start=None, after=("S1",), co_chairs=2, co_chairs_differ_in="category"),
     ],
     [
         person("M1", "S1:moderator; S2:moderator", fixed=(("S1", Role.MODERATOR),)),
@@ -37,7 +37,12 @@ EVENT = event(
         person("D1", "S2:speaker", category=Category.MEMBER_STATE, country="Kazakhstan", level="minister",
                submission_date=DAY),
         *(person(f"C{n}", "S2:speaker", subregion="Central Asia") for n in (1, 2, 3)),
+        # Two co-chairs of one category, a speaker of a language nobody interprets, a late registration.
+        *(person(f"K{n}", "S2:co_chair") for n in (1, 2)),
+        person("L1", "S2:speaker", languages=("de",)),
+        person("R1", "S2:speaker", registered_at=dt.datetime(2020, 11, 10)),
     ],
+    inscription_closes=dt.datetime(2020, 11, 1),
 )  # fmt: skip
 
 

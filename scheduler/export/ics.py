@@ -33,6 +33,7 @@ FOLD_OCTETS = 74  # on a line before it is folded; with the space that starts th
 SLOT_LABELS = {
     "opening": N_("Your opening"),
     "intervention": N_("Your intervention"),
+    "group_statement": N_("Your statement on behalf of the group"),
     "discussion": N_("Discussion, which you moderate"),
     "report": N_("Your report"),
     "closing": N_("Your closing"),
@@ -42,12 +43,14 @@ ROLE_NAMES = {
     Role.SPEAKER: N_("speaker"),
     Role.MODERATOR: N_("moderator"),
     Role.RAPPORTEUR: N_("rapporteur"),
+    Role.CO_CHAIR: N_("co-chair"),
 }
 # Whole sentences per role: Russian puts the role in another case after "no longer".
 CANCELLED = {
     Role.SPEAKER: N_("Cancelled: you are no longer a speaker in {session} ({when})."),
     Role.MODERATOR: N_("Cancelled: you are no longer the moderator of {session} ({when})."),
     Role.RAPPORTEUR: N_("Cancelled: you are no longer the rapporteur of {session} ({when})."),
+    Role.CO_CHAIR: N_("Cancelled: you are no longer a co-chair of {session} ({when})."),
 }
 
 
@@ -127,21 +130,20 @@ class Invitations:
             "DTSTAMP": _line("DTSTAMP", vDDDTypes(view.plan.generated_at.astimezone(dt.UTC))),
             "ORGANIZER": _line("ORGANIZER", _organizer(event)),
         }
-        self._links: dict[str, dict[str, bytes]] = {}  # by language
+        self._links: dict[tuple[str, str], dict[str, bytes]] = {}  # by link and language
         self._alarms: dict[tuple[str, str], bytes] = {}  # by language and session title
 
-    def _link(self, language: str) -> dict[str, bytes]:
+    def _link(self, link: str, language: str) -> dict[str, bytes]:
         """The lines of the speakers' link, with the CONFERENCE label in `language`."""
-        link = self.view.event.speaker_link
         if not link:
             return {}
-        if language not in self._links:
-            self._links[language] = {
+        if (link, language) not in self._links:
+            self._links[link, language] = {
                 "LOCATION": _line("LOCATION", vText(link)),
                 "URL": _line("URL", vUri(link)),
                 "CONFERENCE": _line("CONFERENCE", _conference(link, translator(language))),
             }
-        return self._links[language]
+        return self._links[link, language]
 
     def make(self, invite: InviteView) -> Invitation:
         """The text and the .ics file of one invitation (see `invitation`)."""
@@ -166,7 +168,7 @@ class Invitations:
         else:
             text = description(view, invite)
             lines["STATUS"] = _repeated("STATUS", "CONFIRMED")
-            lines.update(self._link(language))
+            lines.update(self._link(speaker_link(event, s.session), language))
             key = (language, s.session.title)
             if key not in self._alarms:
                 self._alarms[key] = bytes(_alarm(event, s, language).to_ical())
@@ -179,11 +181,18 @@ class Invitations:
         return Invitation(text, ics)
 
 
+def speaker_link(event: EventDef, session: Session) -> str:
+    """The link of those with a role in the session: its own, else the event's."""
+    return session.speaker_link or event.speaker_link
+
+
 def attendee(invite: InviteView) -> vCalAddress:
-    """The one ATTENDEE of an invitation: CHAIR for moderators, REQ-PARTICIPANT otherwise, asked to reply."""
+    """The one ATTENDEE of an invitation: CHAIR for moderators and co-chairs, REQ-PARTICIPANT otherwise, asked to
+    reply."""
     address = vCalAddress(f"mailto:{invite.applicant.email}")
     address.params["CN"] = vText(invite.applicant.name)
-    address.params["ROLE"] = vText("CHAIR" if invite.role is Role.MODERATOR else "REQ-PARTICIPANT")
+    chair = invite.role in (Role.MODERATOR, Role.CO_CHAIR)
+    address.params["ROLE"] = vText("CHAIR" if chair else "REQ-PARTICIPANT")
     address.params["PARTSTAT"] = vText("NEEDS-ACTION")
     address.params["RSVP"] = vText("TRUE")
     return address
@@ -227,6 +236,8 @@ def description(view: PlanView, invite: InviteView) -> str:
         "",
         t._("Your role: {role}", role=t._(ROLE_NAMES.get(invite.role, invite.role.value))),
     ]
+    if person.on_behalf_of and invite.role is Role.SPEAKER:
+        lines.append(t._("On behalf of: {group}", group=person.on_behalf_of))
     when = f"{_span(t, s.start, s.end)} {_zone(s.start)}"
     if own_zone:
         lines.append(t._("Session: {when} (event time, {zone})", when=when, zone=event.timezone))
@@ -268,18 +279,20 @@ def description(view: PlanView, invite: InviteView) -> str:
         )
     if s.session.objectives:
         lines.append(t._("Objectives: {objectives}", objectives=_objectives(event, s.session, language)))
-    languages = _languages(event.languages, language)
-    if person.languages:
-        own = language_name(person.languages[0], language)
+    languages = _languages(event.session_languages(s.session), language)
+    spoken = event.language_in(person, s.session)
+    if person.languages and spoken:
+        own = language_name(spoken, language)
         lines.append(
             t._("Interpretation: {languages}; you speak in {language}", languages=languages, language=own)
         )
     else:
         lines.append(t._("Interpretation: {languages}", languages=languages))
-    if event.speaker_link:
+    link = speaker_link(event, s.session)
+    if link:
         lines += [
             "",
-            t._("Join: {link}", link=event.speaker_link),
+            t._("Join: {link}", link=link),
             t._("This link is for those with a role in the session: please do not share it."),
         ]
     lines += ["", _questions(view, t)]

@@ -67,6 +67,9 @@ SUBJECTS = {
     ("cancelled", Role.SPEAKER): N_("Cancelled: Speaker in {session}"),
     ("cancelled", Role.MODERATOR): N_("Cancelled: Moderator of {session}"),
     ("cancelled", Role.RAPPORTEUR): N_("Cancelled: Rapporteur of {session}"),
+    ("new", Role.CO_CHAIR): N_("Invitation: Co-chair of {session}"),
+    ("updated", Role.CO_CHAIR): N_("Updated invitation: Co-chair of {session}"),
+    ("cancelled", Role.CO_CHAIR): N_("Cancelled: Co-chair of {session}"),
 }
 
 

@@ -24,6 +24,7 @@ from scheduler.export.agenda_xlsx import write_agenda
 from scheduler.export.ics import Invitations, public_calendar, session_calendar
 from scheduler.export.mail import write_message
 from scheduler.export.pictures import agenda_picture, coverage_picture
+from scheduler.export.rosters import write_rosters
 from scheduler.export.run_of_show import write_run_of_show
 from scheduler.export.site import write_site
 from scheduler.store import write_plan
@@ -118,7 +119,8 @@ def _batches(taken: Synchronized[int], total: int) -> Iterator[range]:
 
 
 def _write_programme(view: PlanView, folder: Path, say: Step) -> None:
-    """plan.json, the pictures, the agenda workbook (which shows them), the public calendars and page."""
+    """plan.json, the pictures, the agenda workbook (which shows them), the public calendars and page, and the
+    rosters."""
     say("plan.json")
     write_plan(view, folder / "plan.json")
     say("pictures")
@@ -134,6 +136,8 @@ def _write_programme(view: PlanView, folder: Path, say: Step) -> None:
         (sessions / f"{session.id}.ics").write_bytes(session_calendar(view, session))
     say("site")
     write_site(view, folder / "site")
+    say("rosters")
+    write_rosters(view, folder / "rosters")
 
 
 def _write_invitations(

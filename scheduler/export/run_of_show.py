@@ -124,8 +124,11 @@ def _facts(view: PlanView, session: SessionView, t: Translator) -> list[tuple[st
         rows.append((N_("Rapporteurs"), "; ".join(_who(p) for p in session.rapporteurs) or "-"))
     rows += [
         (N_("Objectives"), objectives or "-"),
-        (N_("Languages"), ", ".join(language_name(code, language) for code in event.languages)),
-        (SPEAKER_LINK, event.speaker_link or "-"),
+        (
+            N_("Languages"),
+            ", ".join(language_name(code, language) for code in event.session_languages(session.session)),
+        ),
+        (SPEAKER_LINK, session.session.speaker_link or event.speaker_link or "-"),
     ]
     return rows
 

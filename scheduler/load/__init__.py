@@ -53,6 +53,7 @@ def load_event(folder: Path | str) -> Event:
         tech_check_minutes=spec.tech_check_minutes,
         submission_deadline=spec.submission_deadline,
         submission_word_limit=spec.submission_word_limit,
+        inscription_closes=spec.inscription_closes,
         objective_titles=objectives.titles,
         objective_translations=objectives.translations,
         title_translations=spec.title_translations,

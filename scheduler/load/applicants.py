@@ -25,6 +25,7 @@ from scheduler.domain import (
     Category,
     Interest,
     Role,
+    Session,
     Window,
 )
 from scheduler.i18n import catalogue_languages
@@ -76,7 +77,7 @@ COLUMNS = (
     "registered_at",
 )
 # Optional columns beyond the contract's (the template leaves them out; docs/input.md describes them).
-OPTIONAL = ("correspondence_language",)
+OPTIONAL = ("correspondence_language", "on_behalf_of")
 REQUIRED = ("id", "name", "email", "category", "interests")
 STATUSES = ("active", "withdrawn")
 CATEGORIES = tuple(c.value for c in Category)
@@ -744,6 +745,7 @@ class _RowParser:
             withdrawn=status == "withdrawn",
             registered_at=registered_at,
             correspondence_language=correspondence,
+            on_behalf_of=self.text(values, "on_behalf_of"),
             row=number,
         )
 
@@ -965,6 +967,8 @@ def _cross_checks(parser: _RowParser, applicants: list[Applicant], spec: EventSp
             fixed_rows[session_id, role].append(applicant.row)
             if parser.ok(applicant.row, "category", "level"):
                 _check_eligible(parser, applicant, session_id, role, spec)
+            if parser.ok(applicant.row, "languages"):
+                _check_interpreted(parser, applicant, session, role, spec)
         if parser.ok(applicant.row, "timezone", "available") and spec.timezone:
             _check_fixed_availability(parser, applicant, spec)
     for (session_id, role), rows in sorted(fixed_rows.items()):
@@ -999,6 +1003,22 @@ def _check_eligible(
             "fixed",
             f"{applicant.id} is fixed as {role} of {session_id}, but {reason}",
             "change the fixed cell or the session's eligible or min_level",
+            row=applicant.row,
+        )
+
+
+def _check_interpreted(
+    parser: _RowParser, applicant: Applicant, session: Session, role: Role, spec: EventSpec
+) -> None:
+    """A person fixed in a session must speak one of the languages interpreted there (the `interpretation` rule)."""
+    interpreted = session.languages or spec.languages
+    speaks = applicant.languages or spec.languages[:1]
+    if not set(speaks) & set(interpreted):
+        parser.problem(
+            "fixed",
+            f"{applicant.id} is fixed as {role} of {session.id}, which is interpreted in "
+            f"{', '.join(interpreted)}, but speaks only {', '.join(speaks)}",
+            f"add a language of theirs to the languages of {session.id}, or change the fixed cell",
             row=applicant.row,
         )
 

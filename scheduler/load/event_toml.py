@@ -18,7 +18,7 @@ from scheduler.load.encoding import decode
 from scheduler.load.limits import EVENT_TOML, FileRefused, read_limited
 from scheduler.load.objectives import KnownObjectives
 from scheduler.load.problems import BadValue, Problem, control_character, did_you_mean, shown
-from scheduler.load.timeparse import parse_date, parse_time
+from scheduler.load.timeparse import parse_date, parse_datetime, parse_time
 
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 SLUG_RULE = 'use letters, digits, "-", "_" or "." (at most 64 characters, no spaces or "/")'
@@ -44,6 +44,7 @@ EVENT_KEYS = {
     "submission_word_limit",
     "description",
     "publish_speakers",
+    "inscription_closes",
 }
 TOP_KEYS = {"event", "days", "breaks", "sessions", "rules"}
 DAY_KEYS = {"date", "start", "end"}
@@ -65,10 +66,17 @@ SESSION_KEYS = {
     "min_level",
     "segments",
     "description",
+    "co_chairs",
+    "co_chairs_differ_in",
+    "languages",
+    "speaker_link",
 }
 # An organiser's translation of a text key, beside it: title_fr = "...", description_ru = "...".
 TRANSLATED = re.compile(r"^(title|description)_([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)$")
-SEGMENT_KEYS = {"opening", "intervention", "discussion", "closing", "report"}
+SEGMENT_KEYS = {"opening", "intervention", "discussion", "closing", "report", "group_statement", "reply"}
+# The applicants columns whose values the co-chairs of a session may be asked to differ in.
+DIFFER_COLUMNS = ("category", "country", "subregion", "stakeholder_group", "gender", "level", "organisation")
+SPEAKING_ORDERS = ("inscription", "lots")
 RULE_KEYS = {f.name for f in fields(Rules)}
 UNCHECKED = "the sessions named in the applicants are checked once this is fixed"
 # `scheduler init` writes each value the organisers must choose as "TODO: example": left so, it would be published.
@@ -103,6 +111,7 @@ class EventSpec:
     tech_check_minutes: int = 30
     submission_deadline: dt.date | None = None
     submission_word_limit: int = 5000
+    inscription_closes: dt.datetime | None = None
     days: list[Day] = field(default_factory=list)
     breaks: list[Break] = field(default_factory=list)
     sessions: list[Session] = field(default_factory=list)
@@ -343,6 +352,26 @@ def _languages(value: Any) -> tuple[str, ...]:
     return tuple(code.lower() for code in codes)
 
 
+def _local_datetime(zone: str) -> Callable[[Any], dt.datetime]:
+    """A date and time in the event's zone, as TOML writes it (2020-11-05T18:00:00) or as text; one with an offset
+    is turned into the event's zone."""
+
+    def convert(value: Any) -> dt.datetime:
+        if isinstance(value, dt.datetime) and value.tzinfo is not None and zone:
+            return value.astimezone(pytz.timezone(zone)).replace(tzinfo=None)
+        if isinstance(value, dt.date | str):
+            try:
+                return parse_datetime(value)
+            except ValueError:
+                pass
+        raise BadValue(
+            f"expected a date and time, found {_found(value)}",
+            "write it like 2020-11-05T18:00:00 (in the event's time zone)",
+        )
+
+    return convert
+
+
 def _email(value: Any) -> str:
     text = _text(value)
     if not EMAIL.match(text):
@@ -504,6 +533,7 @@ def _read_event(reader: _Reader, table: Any, spec: EventSpec) -> None:
     spec.tech_check_minutes = reader.get(table, "tech_check_minutes", "event", _minutes(0), 30)
     spec.submission_deadline = reader.get(table, "submission_deadline", "event", parse_date, None)
     spec.submission_word_limit = reader.get(table, "submission_word_limit", "event", _words, 5000)
+    spec.inscription_closes = reader.get(table, "inscription_closes", "event", _local_datetime(spec.timezone))
     organiser = table.get("organiser")
     if not isinstance(organiser, dict):
         reader.problem(
@@ -591,6 +621,11 @@ def _read_rules(reader: _Reader, table: Any, spec: EventSpec) -> None:
     reader.unknown_keys(table, RULE_KEYS, "rules")
     values = {}
     for key in sorted(RULE_KEYS & table.keys()):
+        if key == "speaking_order":
+            order = reader.get(table, key, "rules", _choice_text(SPEAKING_ORDERS, "speaking order"))
+            if order is not None:
+                values[key] = order
+            continue
         minimum = 1 if key in {"max_roles_per_person", "slot_minutes"} else 0
         if key.startswith("weight_"):
             convert = _int(
@@ -679,6 +714,24 @@ def _read_session(
     min_level = reader.get(table, "min_level", path, _choice_text(LEVELS, "level"))
     segments = reader.get(table, "segments", path, _segments)
     description = reader.get(table, "description", path, _text, "")
+    co_chairs = reader.get(table, "co_chairs", path, _count(0), 0)
+    differ_in = reader.get(table, "co_chairs_differ_in", path, _choice_text(DIFFER_COLUMNS, "column"), "")
+    languages = reader.get(table, "languages", path, _languages, ())
+    speaker_link = reader.get(table, "speaker_link", path, _link, "")
+    for code in languages:
+        if code not in spec.languages:
+            reader.problem(
+                f"{path}.languages",
+                f'"{code}" is not one of the event\'s languages ({", ".join(spec.languages)})',
+                "interpretation is arranged for the event: add the language to languages in [event], or delete it "
+                "here",
+            )
+    if differ_in and co_chairs < 2:
+        reader.problem(
+            f"{path}.co_chairs_differ_in",
+            f"co_chairs_differ_in needs at least 2 co-chairs, but {sid or 'the session'} has {co_chairs}",
+            "set co_chairs = 2, or delete co_chairs_differ_in",
+        )
     if ("date" in table) != ("start" in table):
         reader.problem(
             path,
@@ -704,7 +757,8 @@ def _read_session(
             'add "stakeholder" to eligible',
         )
     if segments is not None:
-        needed = segments.fixed_minutes() + segments.intervention * speakers[0]
+        shortest = min(segments.intervention, segments.group_minutes)
+        needed = segments.fixed_minutes() + shortest * speakers[0]
         if needed > minutes:
             reader.problem(
                 f"{path}.segments",
@@ -730,6 +784,10 @@ def _read_session(
         description=description,
         title_translations=translated["title"],
         description_translations=translated["description"],
+        co_chairs=co_chairs,
+        co_chairs_differ_in=differ_in,
+        languages=languages,
+        speaker_link=speaker_link,
     )
     if session.is_fixed:
         days_known = unusable_dates is not None and session.date not in unusable_dates
@@ -812,7 +870,7 @@ def _segments(value: Any) -> Segments:
     unknown = sorted(set(value) - SEGMENT_KEYS)
     if unknown:
         raise BadValue(f'unknown segment "{shown(unknown[0])}"', did_you_mean(unknown[0], SEGMENT_KEYS))
-    minutes = {}
+    minutes: dict[str, int | None] = {}
     for key in sorted(SEGMENT_KEYS):
         try:
             minutes[key] = _minutes(0)(value.get(key, 0))
@@ -820,7 +878,14 @@ def _segments(value: Any) -> Segments:
             raise BadValue(f"{key}: {error}", error.hint) from None
     if minutes["intervention"] == 0:
         raise BadValue("segments.intervention must be at least 1 minute")
-    return Segments(**minutes)
+    if "group_statement" not in value:
+        minutes["group_statement"] = None  # as long as an intervention
+    elif minutes["group_statement"] == 0:
+        raise BadValue(
+            "segments.group_statement must be at least 1 minute", "leave it out to give group statements the "
+            "minutes of an intervention"
+        )
+    return Segments(**minutes)  # type: ignore[arg-type]  # every count but group_statement is an int
 
 
 def _check_fixed_time(

@@ -12,10 +12,13 @@ from scheduler.domain import Event, Plan
 from scheduler.rulebook import BY_NAME, RULES, SOFT
 from scheduler.validate import (  # noqa: F401  (each module registers its rules on import)
     availability,
+    co_chairs_differ,
     early_placement,
     eligibility,
+    inscription_deadline,
     interest_only,
     interest_rank,
+    interpretation,
     left_out,
     objective_coverage,
     one_role,

@@ -14,8 +14,12 @@ def check(event: Event, plan: Plan) -> list[Violation]:
     when = {p.session: p for p in plan.placements}
     for session in event.sessions:
         if session.segments is not None:
-            speakers = [p for p in plan.assigned(session.id, Role.SPEAKER) if p in event.applicant_by_id]
-            used = session.segments.fixed_minutes() + session.segments.intervention * len(speakers)
+            segments = session.segments
+            speakers = [event.applicant_by_id[p] for p in plan.assigned(session.id, Role.SPEAKER)
+                        if p in event.applicant_by_id]  # fmt: skip
+            # A statement on behalf of a group takes the group_statement minutes (default: an intervention's).
+            group = segments.intervention if segments.group_statement is None else segments.group_statement
+            used = segments.fixed_minutes() + sum(group if p.on_behalf_of else segments.intervention for p in speakers)
             if used > session.minutes:
                 out.append(
                     Violation("time_budget", f"{session.id} needs {used} minutes, has {session.minutes}")

@@ -7,6 +7,7 @@ holds it at 0 under the rule."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
@@ -17,7 +18,7 @@ from scheduler.solve.rules import BY_NAME, RULES, Guards
 from scheduler.solve.variables import Variables
 from tests.factories import DAY, GENERATED, event, person, session, with_rules
 
-MOD, SPK = Role.MODERATOR, Role.SPEAKER
+MOD, SPK, CO = Role.MODERATOR, Role.SPEAKER, Role.CO_CHAIR
 
 
 def bare(ev: Event, *names: str, forbidden: bool = False, previous: Plan | None = None) -> Variables:
@@ -227,6 +228,67 @@ def test_withdrawn_violated() -> None:
     ev = one_session(person("P1", withdrawn=True))
     assert ("P1", "S1", SPK) not in bare(ev).x
     assert not feasible(fix(bare(ev, "withdrawn", forbidden=True), ("P1", "S1", SPK, True)))
+
+
+def test_interpretation_holds() -> None:
+    ev = one_session(person("P1", languages=("de", "ru")), languages=("en", "ru"))
+    assert ev.language_in(ev.applicant_by_id["P1"], ev.sessions[0]) == "ru"
+    assert feasible(fix(bare(ev, "interpretation", forbidden=True), ("P1", "S1", SPK, True)))
+
+
+def test_interpretation_holds_for_a_blank_language_in_the_events_first() -> None:
+    ev = event([session()], [person("M1", "S1:moderator"), person("P1")], languages=("fr", "en"))
+    assert ("P1", "S1", SPK) in bare(ev).x
+    assert ev.language_in(ev.applicant_by_id["P1"], ev.sessions[0]) == "fr"
+
+
+def test_interpretation_violated() -> None:
+    ev = event([session(languages=("en", "ru"))], [person("M1", "S1:moderator"), person("P1", languages=("fr",))],
+               languages=("en", "fr", "ru"))  # fmt: skip
+    v = bare(ev)
+    assert ("P1", "S1", SPK) not in v.x
+    assert v.excluded["P1", "S1", SPK].detail == "S1 is interpreted in en and ru; P1 speaks only fr"
+    assert not feasible(fix(bare(ev, "interpretation", forbidden=True), ("P1", "S1", SPK, True)))
+
+
+def late_event(**kw: object) -> Event:
+    return one_session(person("P1", registered_at=dt.datetime(2020, 11, 10, 9), **kw))
+
+
+def test_inscription_deadline_holds() -> None:
+    ev = replace(late_event(), inscription_closes=dt.datetime(2020, 11, 10, 12))
+    assert feasible(fix(bare(ev, "inscription_deadline", forbidden=True), ("P1", "S1", SPK, True)))
+    # A fixed assignment holds whenever it was registered.
+    fixed = replace(late_event(fixed=(("S1", SPK),)), inscription_closes=dt.datetime(2020, 11, 1))
+    assert ("P1", "S1", SPK) in bare(fixed).x
+
+
+def test_inscription_deadline_violated() -> None:
+    ev = replace(late_event(), inscription_closes=dt.datetime(2020, 11, 10, 8, 59))
+    v = bare(ev)
+    assert v.excluded["P1", "S1", SPK].rule == "inscription_deadline"
+    assert not feasible(fix(bare(ev, "inscription_deadline", forbidden=True), ("P1", "S1", SPK, True)))
+
+
+def co_chaired(*people: object) -> Event:
+    return event([session(co_chairs=2, co_chairs_differ_in="category")],
+                 [person("M1", "S1:moderator"), *people])  # type: ignore[list-item]  # fmt: skip
+
+
+def test_co_chairs_differ_holds() -> None:
+    ev = co_chaired(person("K1", "S1:co_chair", category=Category.MEMBER_STATE, country="Utopia"),
+                    person("K2", "S1:co_chair"))  # fmt: skip
+    assert feasible(fix(bare(ev, "co_chairs_differ"), ("K1", "S1", CO, True), ("K2", "S1", CO, True)))
+
+
+def test_co_chairs_differ_violated() -> None:
+    ev = co_chaired(person("K1", "S1:co_chair"), person("K2", "S1:co_chair"), person("K3", "S1:co_chair"))
+    v = bare(ev, "co_chairs_differ")
+    assert not feasible(fix(v, ("K1", "S1", CO, True), ("K2", "S1", CO, True)))
+    # Three stakeholders cannot give two co-chairs who differ in category.
+    v = bare(ev, "co_chairs_differ")
+    v.model.add(v.x["K1", "S1", CO] + v.x["K2", "S1", CO] + v.x["K3", "S1", CO] == 2)
+    assert not feasible(v)
 
 
 # --- soft rules ---------------------------------------------------------------------------------------------

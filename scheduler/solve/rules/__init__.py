@@ -15,10 +15,13 @@ from scheduler import rulebook
 from scheduler.solve.rules import (  # noqa: F401  (each module registers its rules as it is imported)
     availability,
     balance,
+    co_chairs_differ,
     early_placement,
     eligibility,
+    inscription_deadline,
     interest_only,
     interest_rank,
+    interpretation,
     left_out,
     objective_coverage,
     one_role,
