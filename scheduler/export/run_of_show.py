@@ -15,8 +15,9 @@ from typing import Any
 
 from babel.dates import format_date
 
-from scheduler.domain import Applicant, Category, Role
+from scheduler.domain import Applicant, Category
 from scheduler.export.cells import LABEL_FONT, Book, Sheet, Style, sheet_name
+from scheduler.export.ics import ROLE_NAMES
 from scheduler.i18n import N_, Translator, language_name, localized, objective_label, translator
 from scheduler.timeline import person_tz
 from scheduler.views import ItemView, PlanView, SessionView
@@ -54,8 +55,10 @@ SEGMENTS = {
     "discussion": N_("discussion"),
     "report": N_("report"),
     "closing": N_("closing"),
+    "group_statement": N_("statement on behalf of a group"),
+    "reply": N_("right of reply"),
 }
-ROLES = {Role.SPEAKER: N_("speaker"), Role.MODERATOR: N_("moderator"), Role.RAPPORTEUR: N_("rapporteur")}
+ROLES = ROLE_NAMES  # the same words as in the invitations
 CATEGORY_LABELS = {
     Category.MEMBER_STATE: N_("Member State"),
     Category.OBSERVER: N_("observer"),
