@@ -1,7 +1,8 @@
 """`agenda.xlsx`: the organisers' workbook.
 
-Sheets: Programme, Assignments, Coverage (objective x session), Balance, Waiting list, Changes, Submissions,
-Solver. Each is a filterable table with a frozen header, wrapped text with fitting row heights, printable on A4
+Sheets: Programme (with each session's co-chairs), Assignments (every role, co-chairs first, with the language
+each person speaks in and the group a statement is made for), Coverage (objective x session), Balance, Waiting
+list, Changes, Submissions, Solver. Each is a filterable table with a frozen header, wrapped text with fitting row heights, printable on A4
 landscape one page wide. Cell values depend only on the event and the plan (no "now").
 
 The workbook is in the event's first language (`PlanView.language`): sheet names, headers, notes, labels and
@@ -22,7 +23,7 @@ from babel.numbers import format_decimal
 
 from scheduler.domain import Applicant, Category, Role
 from scheduler.export.cells import A4, GRID, LABEL_FONT, WRAP, Book, Sheet, Style
-from scheduler.i18n import N_, Translator, localized, objective_label, translator
+from scheduler.i18n import N_, Translator, language_name, localized, objective_label, translator
 from scheduler.rulebook import BY_NAME, SOFT
 from scheduler.views import PlanView, SessionView
 
@@ -114,6 +115,7 @@ def _programme(view: PlanView, sheet: Sheet, t: Translator) -> int:
             localized(s.session.title, s.session.title_translations, t.language),
             s.session.kind.value,
             ", ".join(map(str, s.session.objectives)),
+            _names(s.co_chairs),
             _names(s.moderators),
             len(s.speakers),
             _names(s.speakers),
@@ -123,7 +125,7 @@ def _programme(view: PlanView, sheet: Sheet, t: Translator) -> int:
     ]
     rows += [
         [b.date, b.start, b.end, "", localized(b.title, b.title_translations, t.language), t._("break")]
-        + [""] * 5
+        + [""] * 6
         for b in view.event.breaks
     ]
     rows.sort(key=lambda r: (r[0], r[1]))
@@ -137,6 +139,7 @@ def _programme(view: PlanView, sheet: Sheet, t: Translator) -> int:
             N_("title"),
             N_("kind"),
             N_("objectives"),
+            N_("co-chairs"),
             N_("moderators"),
             N_("speakers"),
             N_("speaking order"),
@@ -144,7 +147,7 @@ def _programme(view: PlanView, sheet: Sheet, t: Translator) -> int:
         ],
     )
     first = _note(sheet, _times_note(view, t))
-    widths = [11.5, 7, 7, 9, 40, 12, 14, 22, 9, 50, 22]
+    widths = [11.5, 7, 7, 9, 40, 12, 14, 22, 22, 9, 50, 22]
     sheet.table(header, rows, widths=widths, first_row=first, name="Programme")
     return first
 
@@ -168,6 +171,8 @@ def _assignments(view: PlanView, sheet: Sheet, t: Translator) -> int:
                     p.function,
                     p.gender,
                     p.level,
+                    language_name(slot.language, t.language) if slot and slot.language else "",
+                    p.on_behalf_of if role is Role.SPEAKER else "",
                     p.interest_rank(s.id, role) or t._("fixed"),
                     p.email,
                 ]
@@ -187,12 +192,14 @@ def _assignments(view: PlanView, sheet: Sheet, t: Translator) -> int:
             N_("function"),
             N_("gender"),
             N_("level"),
+            N_("language"),
+            N_("on behalf of"),
             N_("choice"),
             N_("email"),
         ],
     )
     first = _note(sheet, _times_note(view, t))
-    widths = [9, 11.5, 11, 7, 8, 22, 13, 14, 30, 24, 7, 15, 7, 32]
+    widths = [9, 11.5, 11, 7, 8, 22, 13, 14, 30, 24, 7, 15, 11, 24, 7, 32]
     sheet.table(header, rows, widths=widths, first_row=first, name="Assignments")
     return first
 
@@ -396,7 +403,8 @@ def _number(n: int, t: Translator) -> str:
 
 def _roles(session: SessionView) -> list[tuple[Role, Applicant]]:
     return (
-        [(Role.MODERATOR, p) for p in session.moderators]
+        [(Role.CO_CHAIR, p) for p in session.co_chairs]
+        + [(Role.MODERATOR, p) for p in session.moderators]
         + [(Role.SPEAKER, p) for p in session.speakers]
         + [(Role.RAPPORTEUR, p) for p in session.rapporteurs]
     )

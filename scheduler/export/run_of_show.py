@@ -1,7 +1,9 @@
 """`run-of-show.xlsx`: one printable sheet per session for its moderator, in the moderator's language.
 
-Each sheet: the session's facts (date, event time, tech check, moderators, objectives, languages, speakers' link),
-then the running order with a status drop-down. Words come from the catalogues, dates and times from CLDR
+Each sheet: the session's facts (date, event time, tech check, co-chairs, moderators, objectives, languages,
+speakers' link), then the running order with a status drop-down. Each row gives the language the person speaks
+in (the item's `language`, named in the sheet's language) and, in its cue, who is "on deck": the next person
+to take the floor, so that the host can alert them while this item runs. Words come from the catalogues, dates and times from CLDR
 (`scheduler.i18n`); names, functions, organisations and countries are shown as the applicants wrote them. Printed on A4 landscape: on one page when the whole sheet fits
 at a readable scale, otherwise one page wide and as many tall as the rows need, the running order's header
 repeated on every page.
@@ -37,12 +39,16 @@ HEADER = (
     N_("cue"),
     N_("status"),
 )
-# Function and organisation together run to 130 characters ("Ambassador, Permanent Observer, Permanent Observer
-# Mission of ... to the United Nations Office at Geneva"): a wide column keeps such rows at two or three lines, so
-# that a round table of 17 items fits on one page at MIN_SCALE. The role column holds "orateur·rice" on one line;
-# "#" and "min" hold two or three digits.
-WIDTHS = (3, 6.5, 6.5, 4, 12, 18, 60, 18, 12, 9, 16, 27, 8)
-LABEL_COLUMNS = 4  # the facts' labels span "#" to "min", their values the rest of the width
+# The page's width limits the scale: 203 units of width print at MIN_SCALE on A4 landscape, and no more. Every
+# row of a speaker takes two lines anyway (function and organisation run to 130 characters: "Ambassador,
+# Permanent Observer, Permanent Observer Mission of ... to the United Nations Office at Geneva"), so the narrow
+# columns hold their words on two lines ("modérateur·rice", "французский"), and the width goes to the function
+# and the cue, which would otherwise take a third line: that is what lets a round table of 17 items fit a page.
+# The next speaker is a line of the cue rather than a column of their own, for the same reason.
+WIDTHS = (3, 6.5, 6.5, 4, 11, 16, 64, 17, 10, 9, 16, 32, 8)
+# The facts' labels span "#" to "segment" ("Техническая проверка" on one line), their values the rest.
+LABEL_COLUMNS = 5
+NEXT = N_("Next: {name}")  # the person on deck, whom the host alerts now
 STATUSES = (N_("ready"), N_("on air"), N_("done"), N_("skipped"))
 # A sheet is printed on one page when that takes no more shrinking than this (11-point text printed at 7.7
 # points); a longer session is printed one page wide, its pages as many as the rows need.
@@ -51,12 +57,12 @@ TITLE_FONT: Style = {"bold": True, "font_size": 14}
 SPEAKER_LINK = N_("Speaker link")
 SEGMENTS = {
     "opening": N_("opening"),
+    "group_statement": N_("group statement"),
     "intervention": N_("intervention"),
     "discussion": N_("discussion"),
     "report": N_("report"),
-    "closing": N_("closing"),
-    "group_statement": N_("statement on behalf of a group"),
     "reply": N_("right of reply"),
+    "closing": N_("closing"),
 }
 ROLES = ROLE_NAMES  # the same words as in the invitations
 CATEGORY_LABELS = {
@@ -81,6 +87,7 @@ CUES = {
     "opening": N_("Welcome; housekeeping (interpretation, raise hand, chat); introduce the theme"),
     "discussion": N_("Open the floor; raised hands in order"),
     "report": N_("Invite the rapporteur to summarise"),
+    "reply": N_("Give the floor to delegations asking for a right of reply"),
     "closing": N_("Sum up; thank speakers and interpreters"),
 }
 
@@ -121,8 +128,10 @@ def _facts(view: PlanView, session: SessionView, t: Translator) -> list[tuple[st
                 abbreviation=tech.strftime("%Z"),
             ),
         ),
-        (N_("Moderators"), "; ".join(_who(p) for p in session.moderators) or "-"),
     ]
+    if session.co_chairs or session.session.co_chairs:
+        rows.append((N_("Co-chairs"), "; ".join(_who(p) for p in session.co_chairs) or "-"))
+    rows.append((N_("Moderators"), "; ".join(_who(p) for p in session.moderators) or "-"))
     if session.rapporteurs or session.session.rapporteurs:
         rows.append((N_("Rapporteurs"), "; ".join(_who(p) for p in session.rapporteurs) or "-"))
     rows += [
@@ -146,8 +155,9 @@ def _sheet(view: PlanView, session: SessionView, sheet: Sheet) -> None:
         sheet.merge(row, 1, LABEL_COLUMNS, t._(label), font=LABEL_FONT)
         link = value if label == SPEAKER_LINK and value.startswith(("https://", "http://")) else None
         sheet.merge(row, LABEL_COLUMNS + 1, last_column, value, link=link)
-    first = sheet.max_row + 2
-    rows = [_row(view, item, t) for item in session.items]
+    first = sheet.max_row + 1  # no blank row above the running order: one more row of it on the page
+    on_deck = _on_deck(session)
+    rows = [_row(view, item, following, t) for item, following in zip(session.items, on_deck, strict=True)]
     last = sheet.table([t._(h) for h in HEADER], rows, widths=WIDTHS, first_row=first)
     status_column = HEADER.index("status")
     ready, on_air, done, skipped = (t._(s) for s in STATUSES)
@@ -186,7 +196,19 @@ def _who(person: Applicant) -> str:
     return f"{person.name} ({details})" if details else person.name
 
 
-def _row(view: PlanView, item: ItemView, t: Translator) -> list[Any]:
+def _on_deck(session: SessionView) -> list[Applicant | None]:
+    """For each item, the next person to take the floor after it: the person of the next item that has one (the
+    rights of reply have none: who asks is known only on the day); None when that is the item's own person, who
+    is on already, or when nobody follows."""
+    following: list[Applicant | None] = []
+    after: Applicant | None = None
+    for item in reversed(session.items):
+        following.append(None if after == item.person else after)
+        after = item.person or after
+    return following[::-1]
+
+
+def _row(view: PlanView, item: ItemView, on_deck: Applicant | None, t: Translator) -> list[Any]:
     person = item.person
     return [
         item.number,
@@ -196,11 +218,11 @@ def _row(view: PlanView, item: ItemView, t: Translator) -> list[Any]:
         t._(SEGMENTS.get(item.segment, item.segment)),
         person.name if person else "",
         ", ".join(x for x in (person.function, person.organisation) if x) if person else "",
-        _delegation(person, t) if person else "",
+        delegation(person, t) if person else "",
         t._(ROLES[item.role]) if item.role else "",
-        person.languages[0] if person and person.languages else "",
+        language_name(item.language, t.language) if item.language else "",
         _local_time(view, item, t),
-        _cue(view, item, t),
+        _cue(view, item, on_deck, t),
         "",
     ]
 
@@ -216,6 +238,15 @@ def _delegation(person: Applicant, t: Translator) -> str:
     return f"{label} ({person.country})" if person.country else label
 
 
+def delegation(person: Applicant, t: Translator) -> str:
+    """Whom the person speaks for, and the group when they speak on its behalf: "Utopia, on behalf of the
+    Group of Friends of Migration"."""
+    speaks_for = _delegation(person, t)
+    if person.on_behalf_of:
+        return t._("{delegation}, on behalf of {group}", delegation=speaks_for, group=person.on_behalf_of)
+    return speaks_for
+
+
 def _local_time(view: PlanView, item: ItemView, t: Translator) -> str:
     """The item in the person's own time zone, with their date when it differs from the event's."""
     if item.person is None:
@@ -226,9 +257,13 @@ def _local_time(view: PlanView, item: ItemView, t: Translator) -> str:
     return f"{t.time(start)}-{t.time(end)} {start:%Z}{day}"
 
 
-def _cue(view: PlanView, item: ItemView, t: Translator) -> str:
-    if item.segment == "intervention" and item.minutes > 1:
-        warning = (item.end - dt.timedelta(minutes=1)).astimezone(view.event.tz)
-        return t._("1-minute warning at {time}", time=t.time(warning))
+def _cue(view: PlanView, item: ItemView, on_deck: Applicant | None, t: Translator) -> str:
+    """What the moderator or host does during the item, and then who is on deck."""
     cue = CUES.get(item.segment)
-    return t._(cue) if cue else ""
+    lines = [t._(cue)] if cue else []
+    if item.segment in ("intervention", "group_statement") and item.minutes > 1:
+        warning = (item.end - dt.timedelta(minutes=1)).astimezone(view.event.tz)
+        lines.append(t._("1-minute warning at {time}", time=t.time(warning)))
+    if on_deck is not None:
+        lines.append(t._(NEXT, name=on_deck.name))
+    return "\n".join(lines)

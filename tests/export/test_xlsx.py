@@ -26,7 +26,7 @@ from scheduler import release
 from scheduler.domain import Category, Event, Plan, Segments, Window
 from scheduler.export.agenda_xlsx import NOT_COVERED, write_agenda
 from scheduler.export.cells import clean
-from scheduler.export.run_of_show import HEADER, MIN_SCALE, STATUSES, write_run_of_show
+from scheduler.export.run_of_show import HEADER, LABEL_COLUMNS, MIN_SCALE, STATUSES, write_run_of_show
 from scheduler.i18n import translator
 from scheduler.load import load_event
 from scheduler.rulebook import SOFT
@@ -305,7 +305,7 @@ def test_run_of_show_sheet_names_are_valid_and_unique(tmp_path: Path, view: Plan
 def test_run_of_show_header_block_gives_the_sessions_facts(books: Path) -> None:
     ws = load_workbook(books / "run-of-show.xlsx")["S1"]
     assert ws["A1"].value == "Session S1"
-    facts = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=5).value for r in range(2, 12)}
+    facts = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=LABEL_COLUMNS + 1).value for r in range(2, 12)}
     assert facts["When"] == "Thursday, 12 November 2020, 10:00-11:00 CET (Europe/Zurich), 60 minutes"
     assert facts["Tech check"] == "09:30 CET: speakers and moderators join 30 minutes early"
     assert facts["Moderators"] == f"{INJECTIONS['M1']} (@chair, +1-555 Org)"
@@ -314,11 +314,13 @@ def test_run_of_show_header_block_gives_the_sessions_facts(books: Path) -> None:
     assert facts["Speaker link"] == "https://meet.example.org/j/1?pwd=x"
     assert "Rapporteurs" not in facts  # S1 has none
     link = next(
-        ws.cell(row=r, column=5) for r in range(2, 12) if ws.cell(row=r, column=1).value == "Speaker link"
+        ws.cell(row=r, column=LABEL_COLUMNS + 1)
+        for r in range(2, 12)
+        if ws.cell(row=r, column=1).value == "Speaker link"
     )
     assert link.hyperlink is not None and link.hyperlink.target == "https://meet.example.org/j/1?pwd=x"
     s2 = load_workbook(books / "run-of-show.xlsx")["S2"]
-    s2_facts = {s2.cell(row=r, column=1).value: s2.cell(row=r, column=5).value for r in range(2, 12)}
+    s2_facts = {s2.cell(row=r, column=1).value: s2.cell(row=r, column=LABEL_COLUMNS + 1).value for r in range(2, 12)}
     assert s2_facts["Rapporteurs"] == clean(INJECTIONS["R1"])
 
 
@@ -350,13 +352,13 @@ def test_run_of_show_shows_details_local_time_and_cues(books: Path) -> None:
     kazakh = rows[clean(INJECTIONS["P1"])]
     assert kazakh["function and organisation"] == "Заместитель министра, Министерство"
     assert kazakh["delegation"] == "civil society (Kazakhstan)"
-    assert kazakh["language"] == "ru"
+    assert kazakh["language"] == "Russian"  # the item's language, named in the sheet's language
     start = dt.datetime.combine(DAY, kazakh["start"])
     # Almaty was UTC+6 in 2020, five hours ahead of Geneva in November; interventions last 10 minutes.
     local = start + dt.timedelta(hours=5)
     assert kazakh["speaker's local time"] == f"{local:%H:%M}-{local + dt.timedelta(minutes=10):%H:%M} +06"
     warning = start + dt.timedelta(minutes=9)
-    assert kazakh["cue"] == f"1-minute warning at {warning:%H:%M}"
+    assert kazakh["cue"].split("\n")[0] == f"1-minute warning at {warning:%H:%M}"
     assert rows[clean(INJECTIONS["P2"])]["delegation"] == "Norway"
     assert rows[INJECTIONS["P3"]]["delegation"] == "civil society (Serbia)"  # not a State's
     assert [r["segment"] for r in records(ws, "#")] == [
@@ -700,7 +702,7 @@ def test_default_event_agenda(default_books: tuple[PlanView, Path]) -> None:
 
 def facts_of(ws: Worksheet) -> dict[str, Any]:
     top = header_row(ws, "#")
-    return {ws.cell(row=r, column=1).value: ws.cell(row=r, column=5).value for r in range(2, top - 1)}
+    return {ws.cell(row=r, column=1).value: ws.cell(row=r, column=LABEL_COLUMNS + 1).value for r in range(2, top)}
 
 
 def test_run_of_show_of_a_french_moderator_is_in_french(multilingual: Path) -> None:
@@ -732,7 +734,9 @@ def test_run_of_show_of_a_french_moderator_is_in_french(multilingual: Path) -> N
     assert {r["rôle"] for r in rows} == {"modérateur·rice", "orateur·rice"}
     kazakh = next(r for r in rows if r["orateur·rice"] == clean(INJECTIONS["P1"]))
     assert kazakh["délégation"] == "société civile (Kazakhstan)"
-    assert kazakh["consigne"].endswith(" : reste 1 minute")
+    assert kazakh["consigne"].split("\n")[0].endswith(" : reste 1 minute")
+    assert kazakh["consigne"].split("\n")[1].startswith("Ensuite : ")
+    assert kazakh["langue"] == "russe"
     assert rows[0]["consigne"].startswith("Accueil ; consignes (interprétation, main levée, chat)")
     (status,) = ws.data_validations.dataValidation
     assert status.formula1 == '"prêt,en direct,terminé,omis"'
@@ -762,7 +766,8 @@ def test_run_of_show_of_a_russian_moderator_is_in_russian(multilingual: Path) ->
         ("выступление", "оратор"),
         ("закрытие", "модератор"),
     ]
-    assert rows[1]["указание"].endswith(" — осталась 1 минута")
+    assert rows[1]["указание"].split("\n") == [rows[1]["указание"].split("\n")[0], "Далее: Person M2"]
+    assert rows[1]["указание"].split("\n")[0].endswith(" — осталась 1 минута")
     assert rows[1]["делегация"] == "гражданское общество"
     (status,) = ws.data_validations.dataValidation
     assert status.formula1 == '"готово,в эфире,завершено,пропущено"'

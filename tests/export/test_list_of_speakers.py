@@ -1,0 +1,215 @@
+"""The list of speakers, and what a co-chaired session with a group statement and a right of reply shows in the
+run-of-show and the agenda: every workbook written by `write_outputs` and read back with openpyxl."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from scheduler import release
+from scheduler.domain import Category, Event, Plan
+from scheduler.export.list_of_speakers import HEADER, write_list_of_speakers
+from scheduler.export.outputs import write_outputs
+from scheduler.views import PlanView, build_view
+from tests import factories as f
+from tests.export.test_ics_co_chair import co_chaired
+from tests.export.test_xlsx import (
+    assert_no_formulas,
+    assert_prints_landscape_one_page_wide,
+    facts_of,
+    header_row,
+    page_fit,
+    records,
+)
+
+
+def event() -> Event:
+    """The co-chaired round table, with a national and an other statement after the group's, in French first."""
+    base = co_chaired()
+    people = [
+        *base.applicants,
+        f.person("N1", name="=Nadia Example", category=Category.MEMBER_STATE, country="Freedonia",
+                 level="minister", function="Minister of Labour", languages=("de", "fr")),
+        f.person("O1", name="Omar Example", organisation="Migrant Forum Example", languages=("ru",)),
+    ]  # fmt: skip
+    return replace(base, applicants=tuple(people))
+
+
+@pytest.fixture(scope="module")
+def planned() -> tuple[Event, Plan]:
+    ev = event()
+    return ev, release.plan(ev, generated_at=f.GENERATED, time_limit=20)
+
+
+@pytest.fixture(scope="module")
+def view(planned: tuple[Event, Plan]) -> PlanView:
+    return build_view(*planned)
+
+
+@pytest.fixture(scope="module")
+def out(view: PlanView, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("out")
+    write_outputs(view, folder)
+    return folder
+
+
+def test_the_event_plans_as_the_tests_expect(view: PlanView) -> None:
+    (s1,) = view.sessions
+    assert [p.id for p in s1.co_chairs] == ["K1", "K2"]  # the member State's co-chair first
+    assert [p.id for p in s1.speakers] == ["G1", "N1", "O1"]  # the group first, then protocol order
+    assert [i.segment for i in s1.items] == [
+        "opening", "opening", "group_statement", "intervention", "intervention", "discussion", "reply",
+        "closing", "closing",
+    ]  # fmt: skip
+
+
+def test_list_of_speakers_is_written_with_every_output(out: Path) -> None:
+    assert load_workbook(out / "list-of-speakers.xlsx").sheetnames == ["S1"]
+
+
+def test_list_of_speakers_follows_the_running_order(out: Path, view: PlanView) -> None:
+    ws = load_workbook(out / "list-of-speakers.xlsx")["S1"]
+    rows = records(ws, "#")
+    (s1,) = view.sessions
+    firsts = list(dict.fromkeys(i.person.id for i in s1.items if i.person))
+    names = {p.id: p.name for p in s1.people()}
+    assert [r["name"] for r in rows] == [names[pid] for pid in firsts]
+    assert [r["#"] for r in rows] == list(range(1, len(firsts) + 1))
+    assert [r["start"].strftime("%H:%M") for r in rows] == [
+        "10:00",
+        "10:02",
+        "10:04",
+        "10:11",
+        "10:16",
+        "10:21",
+    ]
+    assert [(r["delegation or organisation"], r["statement"], r["language"]) for r in rows] == [
+        ("Utopia", "co-chair", "Russian"),
+        (None, "co-chair", "French"),
+        ("Utopia", "on behalf of Group of Friends of Migration", "English"),
+        ("Freedonia", "national statement", "French"),  # speaks German, not interpreted here
+        ("Migrant Forum Example", "other statement", "Russian"),
+        (None, "moderator", "English"),
+    ]
+    nadia = rows[3]
+    assert (nadia["name"], nadia["function"]) == ("=Nadia Example", "Minister of Labour")
+    assert ws.cell(row=header_row(ws, "#") + 4, column=4).quotePrefix  # text, never a formula
+    assert_no_formulas(out / "list-of-speakers.xlsx")
+
+
+def test_list_of_speakers_gives_the_sessions_facts_and_prints_on_one_a4_page(out: Path) -> None:
+    ws = load_workbook(out / "list-of-speakers.xlsx")["S1"]
+    top = header_row(ws, "#")
+    assert [c.value for c in ws[top]] == list(HEADER)
+    assert ws["A1"].value == "Round table 2"
+    facts = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=4).value for r in range(2, top - 1)}
+    assert facts == {
+        "When": "Thursday, 12 November 2020, 10:00-11:00 CET (Europe/Zurich), 60 minutes",
+        "Co-chairs": "Ivan Petrov; Claire Dubois",
+        "Moderators": "Lena Novak",
+        "Languages": "English, French, Russian",
+    }
+    assert_prints_landscape_one_page_wide(ws, top)
+    assert page_fit(ws.page_setup.fitToHeight) == 1
+    assert ws.oddHeader is not None
+    assert (ws.oddHeader.left.text, ws.oddHeader.right.text) == ("Tiny event", "S1, 12 Nov 2020")
+
+
+def test_list_of_speakers_is_in_the_events_first_language(
+    tmp_path: Path, planned: tuple[Event, Plan]
+) -> None:
+    ev, result = planned
+    write_list_of_speakers(build_view(replace(ev, languages=("fr", "en", "ru")), result), tmp_path / "l.xlsx")
+    ws = load_workbook(tmp_path / "l.xlsx")["S1"]
+    top = header_row(ws, "#")
+    assert [c.value for c in ws[top]] == [
+        "#", "début", "délégation ou organisation", "nom", "fonction", "déclaration", "langue",
+    ]  # fmt: skip
+    rows = records(ws, "#")
+    assert [(r["déclaration"], r["langue"]) for r in rows] == [
+        ("coprésident·e", "russe"),
+        ("coprésident·e", "français"),
+        ("au nom de Group of Friends of Migration", "anglais"),
+        ("déclaration nationale", "français"),
+        ("autre déclaration", "russe"),
+        ("modérateur·rice", "anglais"),
+    ]
+    assert (
+        ws.cell(row=2, column=4).value
+        == "jeudi 12 novembre 2020, 10:00-11:00 CET (Europe/Zurich), 60 minutes"
+    )
+    assert ws.oddFooter is not None
+    assert ws.oddFooter.center.text == "Page &P sur &N"
+
+
+def test_list_of_speakers_is_the_same_bytes_for_the_same_plan(tmp_path: Path, view: PlanView) -> None:
+    write_list_of_speakers(view, tmp_path / "a.xlsx")
+    write_list_of_speakers(view, tmp_path / "b.xlsx")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+# --- the run-of-show of a co-chaired session -------------------------------------------------------------
+
+
+def test_run_of_show_names_the_co_chairs_their_languages_and_who_is_on_deck(out: Path) -> None:
+    ws = load_workbook(out / "run-of-show.xlsx")["S1"]  # in the moderator's language: English
+    assert facts_of(ws)["Co-chairs"] == "Ivan Petrov; Claire Dubois"
+    rows = records(ws, "#")
+    assert [(r["segment"], r["speaker"], r["role"], r["language"]) for r in rows] == [
+        ("opening", "Ivan Petrov", "co-chair", "Russian"),
+        ("opening", "Claire Dubois", "co-chair", "French"),
+        ("group statement", "Anna Berg", "speaker", "English"),
+        ("intervention", "=Nadia Example", "speaker", "French"),
+        ("intervention", "Omar Example", "speaker", "Russian"),
+        ("discussion", "Lena Novak", "moderator", "English"),
+        ("right of reply", None, None, None),
+        ("closing", "Ivan Petrov", "co-chair", "Russian"),
+        ("closing", "Claire Dubois", "co-chair", "French"),
+    ]
+    on_deck = [re.findall(r"^Next: (.*)$", r["cue"] or "", re.MULTILINE) for r in rows]
+    assert on_deck == [
+        ["Claire Dubois"], ["Anna Berg"], ["=Nadia Example"], ["Omar Example"], ["Lena Novak"],
+        ["Ivan Petrov"], ["Ivan Petrov"],  # the rights of reply: whoever asks, then the closing
+        ["Claire Dubois"], [],
+    ]  # fmt: skip
+    assert rows[2]["delegation"] == "Utopia, on behalf of Group of Friends of Migration"
+    assert rows[2]["cue"].startswith("1-minute warning at 10:10")
+
+
+# --- agenda.xlsx ---------------------------------------------------------------------------------------
+
+
+def test_agenda_shows_the_co_chairs_languages_and_groups(out: Path, planned: tuple[Event, Plan]) -> None:
+    _, result = planned
+    book = load_workbook(out / "agenda.xlsx")
+    (programme,) = records(book["Programme"], "date")
+    assert programme["co-chairs"] == "Ivan Petrov; Claire Dubois"
+    rows = records(book["Assignments"], "session")
+    assert sorted((r["id"], r["role"]) for r in rows) == sorted(
+        (a.participant, a.role.value) for a in result.assignments
+    )
+    by_id = {r["id"]: r for r in rows}
+    assert [r["id"] for r in rows][:2] == ["K1", "K2"]
+    assert (by_id["K1"]["role"], by_id["K1"]["language"]) == ("co_chair", "Russian")
+    assert by_id["G1"]["on behalf of"] == "Group of Friends of Migration"
+    assert by_id["N1"]["on behalf of"] is None
+
+
+@pytest.mark.slow
+def test_list_of_speakers_prints_one_page_per_session(out: Path, tmp_path: Path) -> None:
+    """LibreOffice prints the session's list on one page."""
+    assert shutil.which("soffice"), "LibreOffice is needed: `make test` installs it (make system-packages)"
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(out / "list-of-speakers.xlsx")],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    pdf = (tmp_path / "list-of-speakers.pdf").read_bytes()
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1
