@@ -462,8 +462,8 @@ def _summary(view: PlanView, folder: Path) -> None:
         )
     table.add_row(
         "written",
-        f"{escape(str(folder))}/: plan.json, agenda.xlsx, run-of-show.xlsx, agenda.png, coverage.png, calendar/, "
-        "mail/",
+        f"{escape(str(folder))}/: plan.json, agenda.xlsx, run-of-show.xlsx, list-of-speakers.xlsx, agenda.png, "
+        "coverage.png, calendar/, mail/, rosters/, site/",
     )
     out.print(table)
 
