@@ -157,7 +157,12 @@ def _sheet(view: PlanView, session: SessionView, sheet: Sheet) -> None:
         sheet.merge(row, LABEL_COLUMNS + 1, last_column, value, link=link)
     first = sheet.max_row + 1  # no blank row above the running order: one more row of it on the page
     on_deck = _on_deck(session)
-    rows = [_row(view, item, following, t) for item, following in zip(session.items, on_deck, strict=True)]
+    # A segment's cue is said once, at its first item: the second co-chair's opening needs no second welcome.
+    starts = [i == 0 or item.segment != session.items[i - 1].segment for i, item in enumerate(session.items)]
+    rows = [
+        _row(view, item, following, first, t)
+        for item, following, first in zip(session.items, on_deck, starts, strict=True)
+    ]
     last = sheet.table([t._(h) for h in HEADER], rows, widths=WIDTHS, first_row=first)
     status_column = HEADER.index("status")
     ready, on_air, done, skipped = (t._(s) for s in STATUSES)
@@ -208,7 +213,7 @@ def _on_deck(session: SessionView) -> list[Applicant | None]:
     return following[::-1]
 
 
-def _row(view: PlanView, item: ItemView, on_deck: Applicant | None, t: Translator) -> list[Any]:
+def _row(view: PlanView, item: ItemView, on_deck: Applicant | None, first: bool, t: Translator) -> list[Any]:
     person = item.person
     return [
         item.number,
@@ -222,7 +227,7 @@ def _row(view: PlanView, item: ItemView, on_deck: Applicant | None, t: Translato
         t._(ROLES[item.role]) if item.role else "",
         language_name(item.language, t.language) if item.language else "",
         _local_time(view, item, t),
-        _cue(view, item, on_deck, t),
+        _cue(view, item, on_deck, first, t),
         "",
     ]
 
@@ -257,9 +262,10 @@ def _local_time(view: PlanView, item: ItemView, t: Translator) -> str:
     return f"{t.time(start)}-{t.time(end)} {start:%Z}{day}"
 
 
-def _cue(view: PlanView, item: ItemView, on_deck: Applicant | None, t: Translator) -> str:
-    """What the moderator or host does during the item, and then who is on deck."""
-    cue = CUES.get(item.segment)
+def _cue(view: PlanView, item: ItemView, on_deck: Applicant | None, first: bool, t: Translator) -> str:
+    """What the moderator or host does during the item (said at the first item of its segment), and then who is
+    on deck."""
+    cue = CUES.get(item.segment) if first else None
     lines = [t._(cue)] if cue else []
     if item.segment in ("intervention", "group_statement") and item.minutes > 1:
         warning = (item.end - dt.timedelta(minutes=1)).astimezone(view.event.tz)
