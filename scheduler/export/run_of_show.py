@@ -55,7 +55,12 @@ SEGMENTS = {
     "report": N_("report"),
     "closing": N_("closing"),
 }
-ROLES = {Role.SPEAKER: N_("speaker"), Role.MODERATOR: N_("moderator"), Role.RAPPORTEUR: N_("rapporteur")}
+ROLES = {
+    Role.SPEAKER: N_("speaker"),
+    Role.MODERATOR: N_("moderator"),
+    Role.RAPPORTEUR: N_("rapporteur"),
+    Role.CO_CHAIR: N_("co-chair"),
+}
 CATEGORY_LABELS = {
     Category.MEMBER_STATE: N_("Member State"),
     Category.OBSERVER: N_("observer"),
