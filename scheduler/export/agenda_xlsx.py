@@ -396,7 +396,8 @@ def _number(n: int, t: Translator) -> str:
 
 def _roles(session: SessionView) -> list[tuple[Role, Applicant]]:
     return (
-        [(Role.MODERATOR, p) for p in session.moderators]
+        [(Role.CO_CHAIR, p) for p in session.co_chairs]
+        + [(Role.MODERATOR, p) for p in session.moderators]
         + [(Role.SPEAKER, p) for p in session.speakers]
         + [(Role.RAPPORTEUR, p) for p in session.rapporteurs]
     )

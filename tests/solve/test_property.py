@@ -1,5 +1,9 @@
 """Random small events: each yields a plan that the validator accepts, or an explanation whose named rule
-instances really conflict (together they cannot hold; without any one of them the rest can)."""
+instances really conflict (together they cannot hold; without any one of them the rest can).
+
+The events use meeting practice too: co-chairs who must differ in a column, sessions interpreted in fewer
+languages than people speak, statements on behalf of groups with their own minutes, rights of reply, an
+inscription deadline that some wishes miss, and the order within a protocol tier by lots."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scheduler import release, solve
-from scheduler.domain import Applicant, Break, Category, Event, Role, Segments, Session
+from scheduler.domain import Applicant, Break, Category, Event, Role, Rules, Segments, Session
 from scheduler.load.timeparse import parse_windows
 from scheduler.solve.explain import holds_together
 from scheduler.validate import check
@@ -19,6 +23,23 @@ from tests.factories import DAY, GENERATED, event, person, session
 FIXED_STARTS = (dt.time(9, 0), dt.time(13, 0), dt.time(15, 0))  # never overlapping for sessions up to 90 min
 ZONES = ("", "America/New_York", "Asia/Almaty", "Europe/London", "Asia/Tokyo")
 WINDOWS = ("", "", "", "08:00-20:00", "07:00-12:00; 14:00-22:00", "21:00-02:00", "09:00-11:00")
+EVENT_LANGUAGES = ("en", "fr", "ru")
+SPOKEN = ((), ("en",), ("fr",), ("ru",), ("fr", "en"), ("ru", "en"), ("de",), ("de", "fr"))  # de: never interpreted
+DIFFER_IN = ("category", "subregion", "gender")
+GROUPS = ("", "", "", "European Union and its member States", "Central Asian States")
+CLOSES = dt.datetime(2020, 10, 5)  # the inscription deadline, when the event has one
+REGISTERED = (None, dt.datetime(2020, 9, 20), dt.datetime(2020, 10, 1), CLOSES, dt.datetime(2020, 10, 9))
+
+
+@st.composite
+def segments(draw: st.DrawFn) -> Segments | None:
+    """None (no time budget), or a budget that may give group statements their own minutes and keep some for
+    rights of reply."""
+    if not draw(st.booleans()):
+        return None
+    group_statement = draw(st.sampled_from([None, 3, 10]))
+    return Segments(5, draw(st.sampled_from([5, 10])), 0, 5, group_statement=group_statement,
+                    reply=draw(st.sampled_from([0, 0, 5])))  # fmt: skip
 
 
 @st.composite
@@ -41,9 +62,19 @@ def sessions(draw: st.DrawFn) -> list[Session]:
             min_stakeholder_speakers=draw(st.sampled_from([0, 0, 0, min(1, high)])),
             eligible=tuple(draw(st.sets(st.sampled_from(list(Category)), min_size=2)))
             if draw(st.integers(0, 3)) == 0 else tuple(Category),
-            segments=Segments(5, draw(st.sampled_from([5, 10])), 0, 5) if draw(st.booleans()) else None,
+            segments=draw(segments()),
+            **draw(co_chairs()),
+            languages=tuple(sorted(draw(st.sets(st.sampled_from(EVENT_LANGUAGES), max_size=2)))),
         ))  # fmt: skip
     return found
+
+
+@st.composite
+def co_chairs(draw: st.DrawFn) -> dict[str, object]:
+    """None, one, or two or three who must differ in a column (or need not)."""
+    count = draw(st.sampled_from([0, 0, 1, 2, 2, 3]))
+    differ_in = draw(st.sampled_from(("", *DIFFER_IN))) if count >= 2 else ""
+    return {"co_chairs": count, "co_chairs_differ_in": differ_in}
 
 
 @st.composite
@@ -72,9 +103,16 @@ def events(draw: st.DrawFn) -> Event:
             subregion=draw(st.sampled_from(["", "A", "B"])),
             withdrawn=withdrawn,
             fixed=fixed,
+            languages=draw(st.sampled_from(SPOKEN)),
+            on_behalf_of=draw(st.sampled_from(GROUPS)),
+            registered_at=draw(st.sampled_from(REGISTERED)),
         ))  # fmt: skip
     breaks = (Break(DAY, dt.time(12, 0), dt.time(13, 0)),) if draw(st.booleans()) else ()
-    return event(chosen, people, breaks=breaks)
+    return event(
+        chosen, people, breaks=breaks, languages=EVENT_LANGUAGES,
+        inscription_closes=CLOSES if draw(st.booleans()) else None,
+        rules=Rules(speaking_order=draw(st.sampled_from(["inscription", "lots"]))),
+    )  # fmt: skip
 
 
 def _guarded(key: str) -> bool:

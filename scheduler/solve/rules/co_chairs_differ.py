@@ -43,18 +43,31 @@ class CoChairsDiffer(Rule):
                     guards.enforce(ct, self.instance(session.id, value or "blank", session=session.id))
 
     def precheck(self, v: Variables) -> list[Conflict]:
-        """Fewer different values among the candidates than the session has co-chairs."""
+        """Fewer different values among the candidates than the session has co-chairs, while there are enough
+        candidates (too few of them is `session_roles` alone) and no other rule refuses anyone who asked. The
+        conflict names the session's co-chair count and, of the values several candidates share, the fewest
+        whose limit of one leaves too few co-chairs."""
         conflicts = []
         for session in v.event.sessions:
             column = session.co_chairs_differ_in
-            if not column:
-                continue
-            groups = _by_value(v, session, v.allowed(session.id, Role.CO_CHAIR))
+            candidates = v.keys(session.id, Role.CO_CHAIR)
+            refused = [k for k in v.excluded if k[1] == session.id and k[2] is Role.CO_CHAIR]
+            if not column or len(candidates) < session.co_chairs or refused:
+                continue  # too few candidates is session_roles'; with refused ones, the feasibility solve finds it
+            groups = _by_value(v, session, candidates)
             if len(groups) >= session.co_chairs:
                 continue
+            # Each value held to one co-chair takes away its other candidates; enough of them leave too few.
+            spare, limited = len(candidates) - session.co_chairs, []
+            for value, keys in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
+                if spare < 0:
+                    break
+                limited.append(value)
+                spare -= len(keys) - 1
             found = "; ".join(f"{', '.join(k[0] for k in keys)}: {value or 'blank'}" for value, keys in groups.items())
             conflicts.append(Conflict(
-                tuple(f"{self.name}:{session.id}:{value or 'blank'}" for value in groups) or (f"{self.name}:{session.id}",),
+                (f"session_roles:{session.id}:{Role.CO_CHAIR}",
+                 *(f"{self.name}:{session.id}:{value or 'blank'}" for value in sorted(limited))),
                 f"co_chairs_differ: {session.id} needs {session.co_chairs} co-chairs who differ in {column}, but the "
                 f"candidates have {len(groups)} different value(s) ({found or 'no candidates'}).",
                 (f"find a co-chair of another {column} for {session.id}",
