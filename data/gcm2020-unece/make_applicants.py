@@ -9,7 +9,10 @@ and organisations to draw from) and `event.toml` (eligibility and speaker counts
 
 The data is seeded (random.Random(2020)): two runs write the same bytes. It is meant to be realistic:
 people in the Americas or Central Asia are often not available at Geneva times, some objectives are declared
-by only a few speakers, a few people have withdrawn. A self-check refuses to write data a planner can't use.
+by only a few speakers, a few people have withdrawn. UN meeting practice shows too: member-State delegates and
+stakeholders offer to co-chair a round table, three speakers make statements on behalf of groups, a few people
+speak a language that is not interpreted, and the last few registered after the list of speakers closed
+(`inscription_closes` in `event.toml`). A self-check refuses to write data a planner can't use.
 
     .venv/bin/python data/gcm2020-unece/make_applicants.py [--out PATH]
 """
@@ -39,12 +42,13 @@ HERE = Path(__file__).resolve().parent
 # A person is a row: the contract columns, plus "head" (heads of igo and UN entities may open the meeting).
 Person = dict[str, Any]
 EVENT_TZ = pytz.timezone("Europe/Zurich")
-STAMP = dt.datetime(2020, 10, 31, 18)  # registration closed: the workbook's date, the same on every run
+STAMP = dt.datetime(2020, 11, 10, 18)  # the eve of the meeting: the workbook's date, the same on every run
 
 # fmt: off
 COLUMNS = ("id", "name", "email", "organisation", "function", "category", "country", "subregion",
            "stakeholder_group", "gender", "level", "timezone", "available", "languages", "interests",
-           "objectives", "submission_date", "submission_words", "fixed", "status", "registered_at")
+           "objectives", "submission_date", "submission_words", "fixed", "status", "registered_at",
+           "on_behalf_of")
 LEVELS = ("head_of_state", "head_of_government", "minister", "deputy_minister", "ambassador",
           "senior_official", "official", "other")  # protocol ranks, highest first
 GROUPS = ("civil_society", "migrants_diaspora", "private_sector", "trade_union", "academia",
@@ -81,7 +85,20 @@ WINDOWS = {"08:00-20:00": 50, "07:00-12:00; 14:00-22:00": 12, "": 14, "09:00-13:
            "10:00-16:00": 4, "09:00-19:00": 5, "21:00-02:00": 2}
 OFFICE_HOURS = ("08:00-20:00", "08:00-20:00", "", "07:00-19:00")
 NO_COUNTRY_TZ = ("Europe/Brussels", "Europe/Vienna", "Europe/Berlin", "Europe/Zurich")  # regional networks
-DEFAULTS = {"level": "other", "stakeholder_group": "", "fixed": "", "head": False, "status": "active"}
+DEFAULTS = {"level": "other", "stakeholder_group": "", "fixed": "", "head": False, "status": "active",
+            "on_behalf_of": ""}
+# Who speaks for a group, by rule: real group names, fictional people. The EU delegation in Geneva speaks for the
+# Union and its member States; an ambassador of a Central Asian State and one of a Nordic or Baltic State for theirs.
+GROUP_STATEMENTS = (
+    ("igo", ("European Union, European External Action Service",), "European Union and its member States"),
+    ("member_state", ("Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan", "Uzbekistan"), "Central Asian States"),
+    ("member_state", ("Denmark", "Estonia", "Finland", "Iceland", "Latvia", "Lithuania", "Norway", "Sweden"),
+     "Nordic-Baltic Eight"),
+)
+CO_CHAIR_LEVELS = ("minister", "deputy_minister", "ambassador", "senior_official")  # a State's co-chair
+GERMAN = ("Austria", "Germany", "Liechtenstein", "Switzerland")  # German is not interpreted: they speak their 2nd
+OWN_LANGUAGE_ONLY = {"Italy": "it", "Portugal": "pt", "Spain": "es"}  # one stakeholder speaks only their own
+LATE = 6  # the last registered: after the list of speakers closed
 # fmt: on
 
 
@@ -323,6 +340,47 @@ class Generator:
                 candidates.remove(person)  # one rare objective each
 
 
+def meeting_practice(people: list[Person], inscription_closes: dt.datetime) -> None:
+    """Offers to co-chair, group statements, languages that are not interpreted, late registrations.
+
+    Drawn from a generator of its own, after everything else, so that the people drawn before stay as they were.
+    """
+    rng = random.Random(2020_11_06)
+    active = [p for p in people[:-LATE] if p["status"] == "active" and not p["fixed"]]  # and on the list
+    for category, where, group in GROUP_STATEMENTS:
+        speaker = next(
+            p for p in active
+            if p["category"] == category and (p["country"] in where or p["organisation"] in where)
+            and (p["category"] != "member_state" or p["level"] == "ambassador")
+        )  # fmt: skip
+        speaker["on_behalf_of"] = group
+    # Two member-State delegates and two stakeholders per round table offer to co-chair it: people who asked to
+    # speak there (not for a group), can attend, and have room for one more wish.
+    chosen = {p["id"] for p in people if p["on_behalf_of"]}
+    for rt in RTS:
+        for category in ("member_state", "stakeholder"):
+            pool = [
+                p for p in active
+                if p["category"] == category and p["id"] not in chosen and (rt, "speaker") in interests(p)
+                and is_available(p, rt) and len(interests(p)) < 4
+                and (category == "stakeholder" or p["level"] in CO_CHAIR_LEVELS)
+            ]  # fmt: skip
+            for person in rng.sample(pool, 2):
+                items = person["interests"].split("; ")
+                items.insert(rng.randint(0, len(items)), f"{rt}:co_chair")
+                person["interests"] = "; ".join(items)
+                chosen.add(person["id"])
+    for person in people:
+        if person["country"] in GERMAN:
+            person["languages"] = f"de; {person['languages']}"
+    own = next(p for p in active if p["category"] == "stakeholder" and p["country"] in OWN_LANGUAGE_ONLY)
+    own["languages"] = OWN_LANGUAGE_ONLY[own["country"]]
+    # The last few registered between the day the list closed and the eve of the meeting, in id order.
+    late = sorted(rng.sample(range(1, 4 * 24 * 60), LATE))
+    for person, minutes in zip(people[-LATE:], late, strict=True):
+        person["registered_at"] = inscription_closes + dt.timedelta(minutes=minutes)
+
+
 def write(people: list[Person], out: Path) -> None:
     """One sheet named `applicants`; blank cells, never empty strings; dates and times as Excel values.
 
@@ -350,7 +408,7 @@ def write(people: list[Person], out: Path) -> None:
             archive.writestr(stamped, parts.read(part), zipfile.ZIP_DEFLATED)
 
 
-def self_check(people: list[Person], sessions: dict[str, Any]) -> None:
+def self_check(people: list[Person], sessions: dict[str, Any], inscription_closes: dt.datetime) -> None:
     """Refuse data that a planner could not use, or that lost the properties this sample is meant to show."""
     problems: list[str] = []
 
@@ -382,16 +440,25 @@ def self_check(people: list[Person], sessions: dict[str, Any]) -> None:
             session, role = person["fixed"].split(":")
             ok = (session, role) in pairs and person in active and is_available(person, session)
             require(ok, f"{person['id']}'s fixed {person['fixed']} cannot hold")
-    # Enough eligible, active and available candidates for every role of every session.
+    late = [p["id"] for p in people if p["registered_at"] > inscription_closes]
+    require(late == [p["id"] for p in people[-LATE:]], f"registered after the list closed: {late}")
+    groups_speaking = sorted(p["on_behalf_of"] for p in people if p["on_behalf_of"])
+    require(groups_speaking == sorted(g for _, _, g in GROUP_STATEMENTS), f"group statements: {groups_speaking}")
+    # Enough eligible, active, listed and available candidates for every role of every session.
+    listed = [p for p in active if p["registered_at"] <= inscription_closes]
     for session, spec in sessions.items():
         needs = {"moderator": max(3, 2 * spec.get("moderators", 1)), "speaker": spec["speakers"][0] + 3}
         needs["rapporteur"] = 3 if spec.get("rapporteurs") else 0
+        needs["co_chair"] = 2 * spec.get("co_chairs", 0)
         for role, need in needs.items():
-            found = [p for p in active if (session, role) in interests(p) and is_available(p, session)]
+            found = [p for p in listed if (session, role) in interests(p) and is_available(p, session)]
             require(len(found) >= need, f"{session}: {len(found)} {role} candidates, {need} needed")
             voices = sum(p["category"] == "stakeholder" for p in found)
             if session in RTS and role == "speaker":
                 require(voices >= 5, f"{session}: only {voices} stakeholder speakers")
+            if role == "co_chair" and need:  # a member State and a stakeholder, two of each to choose from
+                states = sum(p["category"] == "member_state" for p in found)
+                require(states >= 2 and voices >= 2, f"{session}: co-chairs from {states} States, {voices} others")
     # Every objective can be covered: two available speakers of its round table declare it; rare ones by <= 4.
     for objective, rt in sorted(RT_OF.items()):
         speakers = [p for p in active if (rt, "speaker") in interests(p)]
@@ -416,7 +483,8 @@ def main() -> None:
     generator = Generator(states, sources)
     people = generator.member_states() + generator.stakeholders() + generator.institutions()
     people = generator.finish(people)
-    self_check(people, sessions)
+    meeting_practice(people, event["event"]["inscription_closes"])
+    self_check(people, sessions, event["event"]["inscription_closes"])
     write(people, args.out)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("make_applicants").info("wrote %d applicants to %s", len(people), args.out)

@@ -37,7 +37,7 @@ MAX_SHEET_NAME = 31
 BOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
 
 A4, A4_LANDSCAPE = 9, (841.9, 595.3)  # Excel's paper number; points
-MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.5}  # inches: the header and footer need 0.45
+MARGINS = {"left": 0.4, "right": 0.4, "top": 0.4, "bottom": 0.4}  # inches: the header and footer need 0.38
 HEADER_MARGIN = 0.25  # inches, header and footer alike
 FONT_SIZE = 11.0  # the workbooks' font: Calibri 11, XlsxWriter's default
 DEFAULT_WIDTH = 8.43  # a column whose width is not set

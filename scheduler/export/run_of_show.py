@@ -43,16 +43,17 @@ HEADER = (
 # row of a speaker takes two lines anyway (function and organisation run to 130 characters: "Ambassador,
 # Permanent Observer, Permanent Observer Mission of ... to the United Nations Office at Geneva"), so the narrow
 # columns hold their words on two lines ("modérateur·rice", "французский"), and the width goes to the function
-# and the cue, which would otherwise take a third line: that is what lets a round table of 17 items fit a page.
+# and the cue, which would otherwise take a third line, and to the delegation ("Finland, on behalf of
+# Nordic-Baltic Eight"): that is what lets a co-chaired round table of 17 items fit a page.
 # The next speaker is a line of the cue rather than a column of their own, for the same reason.
-WIDTHS = (3, 6.5, 6.5, 4, 11, 16, 64, 17, 10, 9, 16, 32, 8)
+WIDTHS = (3, 6.5, 6.5, 4, 11, 16, 54, 20, 10, 9, 16, 39, 8)
 # The facts' labels span "#" to "segment" ("Техническая проверка" on one line), their values the rest.
 LABEL_COLUMNS = 5
 NEXT = N_("Next: {name}")  # the person on deck, whom the host alerts now
 STATUSES = (N_("ready"), N_("on air"), N_("done"), N_("skipped"))
-# A sheet is printed on one page when that takes no more shrinking than this (11-point text printed at 7.7
+# A sheet is printed on one page when that takes no more shrinking than this (11-point text printed at 7.5
 # points); a longer session is printed one page wide, its pages as many as the rows need.
-MIN_SCALE = 0.7
+MIN_SCALE = 0.68
 TITLE_FONT: Style = {"bold": True, "font_size": 14}
 SPEAKER_LINK = N_("Speaker link")
 SEGMENTS = {

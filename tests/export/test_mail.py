@@ -113,6 +113,7 @@ def test_each_message_is_an_imip_request_to_its_participant(planned: Planned) ->
             continue  # the French and Russian wording: tests/test_i18n.py
         # Python's folder may put a whole subject on a continuation line; readers drop the space it leaves
         role = "Speaker in" if assignment.role is Role.SPEAKER else f"{assignment.role.value.capitalize()} of"
+        role = role.replace("_", "-")  # co_chair: "Co-chair of"
         assert message["Subject"].strip() == f"Invitation: {role} " + (
             planned.event.session_by_id[assignment.session].title
         )
