@@ -18,7 +18,7 @@ from babel.dates import format_date
 
 from scheduler.domain import Applicant, Role
 from scheduler.export.cells import LABEL_FONT, Book, Sheet, Style, sheet_name
-from scheduler.export.run_of_show import MIN_SCALE, ROLES
+from scheduler.export.run_of_show import MIN_SCALE, ROLES, session_when
 from scheduler.i18n import N_, Translator, language_name, localized, translator
 from scheduler.views import ItemView, PlanView, SessionView
 
@@ -63,16 +63,7 @@ def _sheet(view: PlanView, session: SessionView, sheet: Sheet, t: Translator) ->
     last_column = len(HEADER)
     title = localized(session.session.title, session.session.title_translations, t.language)
     sheet.merge(1, 1, last_column, title, font=TITLE_FONT)
-    when = t._(
-        "{date}, {start}-{end} {abbreviation} ({zone}), {duration}",
-        date=t.date(session.start),
-        start=t.time(session.start),
-        end=t.time(session.end),
-        abbreviation=session.start.strftime("%Z"),
-        zone=event.timezone,
-        duration=t.minutes(session.session.minutes),
-    )
-    facts = [(N_("When"), when)]
+    facts = [(N_("When"), session_when(view, session, t))]
     if session.co_chairs or session.session.co_chairs:
         facts.append((N_("Co-chairs"), _names(session.co_chairs)))
     facts.append((N_("Moderators"), _names(session.moderators)))

@@ -108,17 +108,8 @@ def _facts(view: PlanView, session: SessionView, t: Translator) -> list[tuple[st
     objectives = "; ".join(
         f"{n} {objective_label(event, n, language)}".strip() for n in session.session.objectives
     )
-    when = t._(
-        "{date}, {start}-{end} {abbreviation} ({zone}), {duration}",
-        date=t.date(session.start),
-        start=t.time(session.start),
-        end=t.time(session.end),
-        abbreviation=session.start.strftime("%Z"),
-        zone=event.timezone,
-        duration=t.minutes(session.session.minutes),
-    )
     rows = [
-        (N_("When"), when),  # date and time on one line: a row saved is what lets a round table fit a page
+        (N_("When"), session_when(view, session, t)),  # date and time on one line: a row saved is what lets a round table fit a page
         (
             N_("Tech check"),
             t.n_(
@@ -212,6 +203,19 @@ def _on_deck(session: SessionView) -> list[Applicant | None]:
         following.append(None if after == item.person else after)
         after = item.person or after
     return following[::-1]
+
+
+def session_when(view: PlanView, session: SessionView, t: Translator) -> str:
+    """The session's date, time in the event's zone and length, on one line, in the sheet's language."""
+    return t._(
+        "{date}, {start}-{end} {abbreviation} ({zone}), {duration}",
+        date=t.date(session.start),
+        start=t.time(session.start),
+        end=t.time(session.end),
+        abbreviation=session.start.strftime("%Z"),
+        zone=view.event.timezone,
+        duration=t.minutes(session.session.minutes),
+    )
 
 
 def _row(view: PlanView, item: ItemView, on_deck: Applicant | None, first: bool, t: Translator) -> list[Any]:
