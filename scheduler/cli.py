@@ -832,24 +832,26 @@ def _note_event_time(event: Event) -> None:
 
 def _wait_seconds(text: str) -> float:
     """A --wait: a number of seconds, 0 for not waiting at all."""
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = float("nan")
+    seconds = _number(text)
     if not 0 <= seconds < float("inf"):
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds, e.g. 60 (0: do not wait)")
     return seconds
 
 
 def _seconds(text: str) -> float:
-    """A --time-limit: a positive number of seconds."""
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = float("nan")
+    """A --time-limit or --timeout: a positive number of seconds."""
+    seconds = _number(text)
     if not 0 < seconds < float("inf"):
         raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds, e.g. 120")
     return seconds
+
+
+def _number(text: str) -> float:
+    """The number written, or NaN (which every range check refuses) when it is not one."""
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
 
 
 def _count(text: str) -> int:
