@@ -252,7 +252,7 @@ class Rules:
     weight_gender_balance: int = 30
     weight_subregion_spread: int = 30
     weight_stakeholder_group_spread: int = 20
-    weight_early_placement: int = 1
+    weight_early_placement: int = 0  # 0: met after the solve (solve/rules/early_placement.py)
     weight_stability: int | None = None  # None: larger than any ordinary gain, computed per event
     speaking_order: str = "inscription"  # within a protocol tier: by registered_at, or "lots" (a seeded draw)
 

@@ -139,8 +139,16 @@ def _iso(when: dt.datetime) -> str:
 def input_digest(event: Event) -> str:
     """A digest of the event as loaded (every key, row and column, in order) and of the scheduler release that
     writes the outputs: two plans with the same plan content and the same digest have the same outputs."""
-    text = json.dumps([__version__, _canonical(event)], ensure_ascii=False, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    known = _digests.get(id(event))
+    if known is None or known[0] is not event:
+        text = json.dumps([__version__, _canonical(event)], ensure_ascii=False, separators=(",", ":"))
+        known = _digests[id(event)] = (event, "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest())
+    return known[1]
+
+
+# Digests already made, by event: a run writes plan.json more than once (to compare, then to publish), and the
+# digest of thousands of applicants takes a good part of a second. The event is kept so that its id stays its own.
+_digests: dict[int, tuple[Event, str]] = {}
 
 
 def _canonical(value: object) -> object:

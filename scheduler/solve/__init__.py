@@ -25,6 +25,7 @@ from scheduler.rulebook import BY_NAME, SOFT
 from scheduler.solve.explain import Explanation, explain, placement_check, precheck
 from scheduler.solve.model import Built, Progress, ProgressFn, build, run
 from scheduler.solve.reasons import unassigned_reasons
+from scheduler.solve.rules.early_placement import compact
 from scheduler.solve.variables import Variables
 from scheduler.timeline import session_end
 from scheduler.validate import Violation, check, objective, penalties
@@ -98,9 +99,10 @@ def solve(
         conflicts = placement_check(event, built.variables)
         raise NoPlan(Explanation(conflicts) if conflicts else Explanation(proven=False))
     placements, assignments = _extract(built.variables, solver)
+    placements = compact(built.variables, placements, assignments)
     order = running_order.build(event, placements, assignments)
     unassigned = unassigned_reasons(event, built.variables, placements, assignments)
-    report = _report(built, solver, status, time.monotonic() - started)
+    report = _report(built, solver, status, time.monotonic() - started, placements)
     result = Solution(tuple(placements), tuple(assignments), order, tuple(unassigned), report)
     _verify(event, result.as_plan(event), kept)
     return result
@@ -122,15 +124,23 @@ def _extract(variables: Variables, solver: cp_model.CpSolver) -> tuple[list[Plac
     return placements, assignments
 
 
-def _report(built: Built, solver: cp_model.CpSolver, status: int, wall: float) -> SolverReport:
+def _report(
+    built: Built, solver: cp_model.CpSolver, status: int, wall: float, placements: list[Placement]
+) -> SolverReport:
+    v = built.variables
     units = dict.fromkeys(SOFT, 0)
-    weights = {name: BY_NAME[name].weight_of(built.variables.event.rules) for name in SOFT}
+    weights = {name: BY_NAME[name].weight_of(v.event.rules) for name in SOFT}
     for term in built.terms:
         units[term.rule] += int(solver.value(term.expr))
         weights[term.rule] = term.weight
+    # `compact` may have moved sessions earlier after the solve: early_placement as the plan now has it.
+    solved = units["early_placement"]
+    units["early_placement"] = sum(
+        v.start_index[p.session][v.starts[p.session].index(p.start)] for p in placements
+    )
     return SolverReport(
         status="optimal" if status == cp_model.OPTIMAL else "feasible",
-        objective=round(solver.objective_value),
+        objective=round(solver.objective_value) - weights["early_placement"] * (solved - units["early_placement"]),
         bound=round(solver.best_objective_bound),
         seconds=round(solver.deterministic_time, 3),
         wall_seconds=wall,

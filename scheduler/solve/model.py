@@ -56,7 +56,7 @@ def build(event: Event, *, explain: bool = False, previous: Plan | None = None) 
     if not explain:
         for rule in RULES:
             terms += rule.terms(variables, terms)
-        model.minimize(sum(term.weight * term.expr for term in terms))
+        model.minimize(sum(term.weight * term.expr for term in terms if term.weight))
     return Built(model, variables, guards, terms)
 
 

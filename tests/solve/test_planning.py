@@ -7,10 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from ortools.sat.python import cp_model
 
 from scheduler import release, solve
-from scheduler.domain import Break, Category, Day, Event, Plan, Role, Segments
+from scheduler.domain import Assignment, Break, Category, Day, Event, Placement, Plan, Role, Segments
 from scheduler.load.timeparse import parse_windows
+from scheduler.solve.rules.early_placement import compact
+from scheduler.solve.variables import Variables
 from scheduler.validate import check
 from tests.factories import DAY, GENERATED, basic, event, person, session, with_rules
 
@@ -542,6 +545,67 @@ def test_early_placement_preferred() -> None:
         days=(Day(DAY, dt.time(9, 0), dt.time(17, 0)),),
     )
     assert plan_of(ev).placements[0].start.strftime("%H:%M") == "09:00"
+
+
+def late(ev: Event, **starts: str) -> tuple[Variables, list[Placement], list[Assignment]]:
+    """The event's variables and a valid plan with the named sessions at the given times (HH:MM on DAY), as a
+    solver might return it before `compact`: everyone who asked holds their role."""
+    v = Variables.build(cp_model.CpModel(), ev, presolve=True)
+    placements = []
+    for s in ev.sessions:
+        when = starts.get(s.id)
+        start = ev.localize(DAY, dt.time.fromisoformat(when)) if when else v.starts[s.id][0]
+        placements.append(Placement(s.id, start, start + dt.timedelta(minutes=s.minutes)))
+    return v, placements, [Assignment(*key) for key in v.x]
+
+
+def times(placements: list[Placement]) -> dict[str, str]:
+    return {p.session: p.start.strftime("%H:%M") for p in placements}
+
+
+def test_compact_moves_each_placed_session_to_its_earliest_start_that_keeps_every_rule() -> None:
+    # S2 follows S1; F is fixed at 09:00-10:00; M3 connects from Almaty 15:00-18:00, i.e. 10:00-13:00 in Geneva.
+    ev = event(
+        [
+            session("F", date=DAY, start=dt.time(9, 0), moderators=0, speakers=(0, 1)),
+            placed("S1"),
+            placed("S2", after=("S1",)),
+            placed("S3"),
+        ],
+        [
+            person("M1", "S1:moderator"),
+            person("M2", "S2:moderator"),
+            person("M3", "S3:moderator", timezone="Asia/Almaty", available=parse_windows("15:00-18:00")),
+        ],
+        days=(Day(DAY, dt.time(9, 0), dt.time(18, 0)),),
+    )
+    v, placements, assignments = late(ev, S1="14:00", S2="16:00", S3="12:00")
+    # In time order: S3 cannot start before 10:00 (M3); S1 takes 11:00 after S3; S2 takes 12:00 after S1.
+    assert times(compact(v, placements, assignments)) == {"F": "09:00", "S1": "11:00", "S2": "12:00", "S3": "10:00"}
+
+
+def test_compact_leaves_a_published_session_where_it_is() -> None:
+    ev = event([placed("S1")], [person("M1", "S1:moderator")], days=(Day(DAY, dt.time(9, 0), dt.time(17, 0)),))
+    v, placements, assignments = late(ev, S1="11:00")
+    published = Plan(ev.id, 1, GENERATED, tuple(placements), tuple(assignments), (), ())
+    v = Variables.build(cp_model.CpModel(), ev, presolve=True, previous=published)
+    assert times(compact(v, placements, assignments)) == {"S1": "11:00"}
+
+
+def test_early_placement_weighed_in_the_objective_trades_against_the_other_rules() -> None:
+    # M1 (S1 their first choice) is available from 11:00 only; M2 (S1 their second choice, after a role that S0
+    # does not have) any time. With early_placement in the objective at 10 a slot, eight slots earlier (09:00)
+    # outweigh M1's better rank (10); by default the rank wins and S1 starts at 11:00, as early as M1 can.
+    people = [
+        person("M1", "S1:moderator", available=parse_windows("11:00-17:00")),
+        person("M2", "S0:speaker; S1:moderator"),
+    ]
+    sessions = [session("S0", start=dt.time(16, 0), speakers=(0, 0), moderators=0), placed("S1", speakers=(0, 1))]
+    ev = event(sessions, people, days=(Day(DAY, dt.time(9, 0), dt.time(17, 0)),))
+    assert times(list(plan_of(ev).placements))["S1"] == "11:00"
+    weighed = plan_of(with_rules(ev, weight_early_placement=10))
+    assert times(list(weighed.placements))["S1"] == "09:00"
+    assert held(weighed) == {("M2", "S1", "moderator")}
 
 
 def test_soft_costs_match_the_validators_recount() -> None:
