@@ -227,7 +227,10 @@ HEADERS = {
     "fr": ["#", "début", "délégation ou organisation", "nom", "fonction", "déclaration", "langue"],
     "ru": ["#", "начало", "делегация или организация", "имя", "должность", "заявление", "язык"],
 }
-FACTS = {"fr": ["Date et heure", "Modérateur·rices", "Langues"], "ru": ["Дата и время", "Модераторы", "Языки"]}
+FACTS = {
+    "fr": ["Date et heure", "Modérateur·rices", "Langues"],
+    "ru": ["Дата и время", "Модераторы", "Языки"],
+}
 CO_CHAIRS = {"fr": "Coprésident·es", "ru": "Сопредседатели"}
 STATEMENTS = {
     "fr": {"coprésident·e", "déclaration nationale", "autre déclaration", "modérateur·rice", "rapporteur"},
