@@ -15,9 +15,11 @@ from openpyxl import load_workbook
 
 from scheduler import release
 from scheduler.domain import Category, Event, Plan
+from scheduler.export.agenda_xlsx import write_agenda
 from scheduler.export.list_of_speakers import HEADER, write_list_of_speakers, write_lists_of_speakers
 from scheduler.export.outputs import write_outputs
 from scheduler.load import load_event
+from scheduler.validate import penalties
 from scheduler.views import PlanView, build_view
 from tests import factories as f
 from tests.export.test_ics_co_chair import co_chaired
@@ -204,6 +206,28 @@ def test_agenda_shows_the_co_chairs_languages_and_groups(out: Path, planned: tup
     assert (by_id["K1"]["role"], by_id["K1"]["language"]) == ("co_chair", "Russian")
     assert by_id["G1"]["on behalf of"] == "Group of Friends of Migration"
     assert by_id["N1"]["on behalf of"] is None
+
+
+def test_agenda_balance_counts_the_panel_as_gender_balance_does(tmp_path: Path) -> None:
+    """The gender rows count what the rule counts, moderators and speakers: two women co-chair a panel of three
+    men, which the rule (in the solver and in the validator) finds two men too many, and so does the sheet."""
+    base = co_chaired()
+    people = [
+        f.person("M1", "S1:moderator", gender="m"),
+        f.person("K1", "S1:co_chair", category=Category.MEMBER_STATE, country="Utopia", level="minister",
+                 gender="f"),
+        f.person("K2", "S1:co_chair", gender="f"),
+        f.person("P1", gender="m"),
+        f.person("P2", gender="m"),
+    ]  # fmt: skip
+    ev = replace(base, applicants=tuple(people))
+    result = release.plan(ev, generated_at=f.GENERATED, time_limit=20)
+    write_agenda(build_view(ev, result), tmp_path / "agenda.xlsx")
+    rows = records(load_workbook(tmp_path / "agenda.xlsx")["Balance"], "session")
+    gender = {r["value"]: (r["people"], r["of"], r["counted among"]) for r in rows if r["dimension"] == "gender"}
+    assert gender == {"m": (3, 3, "moderators and speakers")}
+    assert result.solver is not None
+    assert result.solver.costs["gender_balance"] == penalties(ev, result)["gender_balance"] == 3 - 0 - 1
 
 
 @pytest.mark.slow
