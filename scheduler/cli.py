@@ -460,9 +460,12 @@ def _summary(view: PlanView, folder: Path) -> None:
         table.add_row(
             "changes", f"{len(result.changes)} versus version {result.version - 1} (see agenda.xlsx, Changes)"
         )
+    from scheduler.export.list_of_speakers import file_names  # noqa: PLC0415 (loaded by the writing above)
+
+    lists = ", ".join(file_names(view).values())
     table.add_row(
         "written",
-        f"{escape(str(folder))}/: plan.json, agenda.xlsx, run-of-show.xlsx, list-of-speakers.xlsx, agenda.png, "
+        f"{escape(str(folder))}/: plan.json, agenda.xlsx, run-of-show.xlsx, {lists}, agenda.png, "
         "coverage.png, calendar/, mail/, rosters/, site/",
     )
     out.print(table)

@@ -231,8 +231,9 @@ def _coverage(view: PlanView, sheet: Sheet, t: Translator) -> int:
 
 
 def _balance(view: PlanView, sheet: Sheet, t: Translator) -> int:
-    """Per session: the panel (moderators and speakers) by category and gender; the speakers by subregion;
-    the stakeholder speakers by stakeholder group. Each count with its share of the people counted."""
+    """Per session: the panel (moderators and speakers, without the co-chairs: what gender_balance counts) by
+    category and gender; the speakers by subregion; the stakeholder speakers by stakeholder group (what the
+    spread rules count). Each count with its share of the people counted."""
     not_stated = t._(NOT_STATED)
     rows: list[list[Any]] = []
     for s in view.sessions:

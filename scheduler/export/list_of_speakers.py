@@ -1,6 +1,8 @@
 """`list-of-speakers.xlsx`: the list of speakers of each session, as a secretariat prints and publishes it.
 
-One sheet per session, in time order, in the event's first language: the session's title, date and time,
+`list-of-speakers.xlsx` is in the event's first language, and `list-of-speakers.<lang>.xlsx` the same list in each
+other offered language (scheduler.i18n.offered): the same rows in the same order, the words, dates, language names
+and the organisers' titles in that language. One sheet per session, in time order: the session's title, date and time,
 co-chairs, moderators and interpreted languages, then everyone who takes the floor, numbered in speaking order
 (the running order), each once at their first turn: the co-chairs who open, the statements on behalf of groups,
 the national and other statements, the moderator who leads the discussion, the rapporteur. Each row gives the
@@ -19,7 +21,7 @@ from babel.dates import format_date
 from scheduler.domain import Applicant, Role
 from scheduler.export.cells import LABEL_FONT, Book, Sheet, Style, sheet_name
 from scheduler.export.run_of_show import MIN_SCALE, ROLES, session_when
-from scheduler.i18n import N_, Translator, language_name, localized, translator
+from scheduler.i18n import N_, Translator, language_name, localized, offered, translator
 from scheduler.views import ItemView, PlanView, SessionView
 
 HEADER = (
@@ -39,9 +41,26 @@ NATIONAL = N_("national statement")
 OTHER = N_("other statement")
 
 
-def write_list_of_speakers(view: PlanView, path: Path) -> None:
-    """One sheet per session, in time order, named after the session, in the event's first language."""
-    t = translator(view.language)
+FILE = "list-of-speakers.xlsx"
+
+
+def file_names(view: PlanView) -> dict[str, str]:
+    """The file of the list in each language, by language: the event's first language first, under the name of
+    the contract, then `list-of-speakers.<lang>.xlsx` for every other offered language, in the event's order."""
+    others = [code for code in offered(view.event) if code != view.language]
+    return {view.language: FILE, **{code: f"list-of-speakers.{code}.xlsx" for code in others}}
+
+
+def write_lists_of_speakers(view: PlanView, folder: Path) -> None:
+    """The list of speakers in every offered language, into `folder` (see `file_names`)."""
+    for language, name in file_names(view).items():
+        write_list_of_speakers(view, folder / name, language)
+
+
+def write_list_of_speakers(view: PlanView, path: Path, language: str | None = None) -> None:
+    """One sheet per session, in time order, named after the session, in `language` (default: the event's
+    first)."""
+    t = translator(language or view.language)
     book = Book(path, created=view.plan.generated_at)
     for session in view.sessions:
         _sheet(view, session, book.sheet(sheet_name(session.id, book.names())), t)

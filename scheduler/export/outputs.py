@@ -22,7 +22,7 @@ from pathlib import Path
 
 from scheduler.export.agenda_xlsx import write_agenda
 from scheduler.export.ics import Invitations, public_calendar, session_calendar
-from scheduler.export.list_of_speakers import write_list_of_speakers
+from scheduler.export.list_of_speakers import write_lists_of_speakers
 from scheduler.export.mail import write_message
 from scheduler.export.pictures import agenda_picture, coverage_picture
 from scheduler.export.rosters import write_rosters
@@ -120,7 +120,7 @@ def _batches(taken: Synchronized[int], total: int) -> Iterator[range]:
 
 
 def _write_programme(view: PlanView, folder: Path, say: Step) -> None:
-    """plan.json, the pictures, the agenda workbook (which shows them), the list of speakers, the public
+    """plan.json, the pictures, the agenda workbook (which shows them), the lists of speakers, the public
     calendars and page, and the rosters."""
     say("plan.json")
     write_plan(view, folder / "plan.json")
@@ -130,7 +130,7 @@ def _write_programme(view: PlanView, folder: Path, say: Step) -> None:
     say("agenda.xlsx")
     write_agenda(view, folder / "agenda.xlsx", [folder / "agenda.png", folder / "coverage.png"])
     say("list-of-speakers.xlsx")
-    write_list_of_speakers(view, folder / "list-of-speakers.xlsx")
+    write_lists_of_speakers(view, folder)
     say("calendars")
     sessions = folder / "calendar" / "sessions"
     sessions.mkdir(parents=True, exist_ok=True)  # calendar/ may have been made by the other process

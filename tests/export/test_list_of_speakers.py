@@ -1,5 +1,6 @@
 """The list of speakers, and what a co-chaired session with a group statement and a right of reply shows in the
-run-of-show and the agenda: every workbook written by `write_outputs` and read back with openpyxl."""
+run-of-show and the agenda: every workbook written by `write_outputs` and read back with openpyxl; and the default
+event's list in each of its languages."""
 
 from __future__ import annotations
 
@@ -14,8 +15,11 @@ from openpyxl import load_workbook
 
 from scheduler import release
 from scheduler.domain import Category, Event, Plan
-from scheduler.export.list_of_speakers import HEADER, write_list_of_speakers
+from scheduler.export.agenda_xlsx import write_agenda
+from scheduler.export.list_of_speakers import HEADER, write_list_of_speakers, write_lists_of_speakers
 from scheduler.export.outputs import write_outputs
+from scheduler.load import load_event
+from scheduler.validate import penalties
 from scheduler.views import PlanView, build_view
 from tests import factories as f
 from tests.export.test_ics_co_chair import co_chaired
@@ -71,6 +75,9 @@ def test_the_event_plans_as_the_tests_expect(view: PlanView) -> None:
 
 def test_list_of_speakers_is_written_with_every_output(out: Path) -> None:
     assert load_workbook(out / "list-of-speakers.xlsx").sheetnames == ["S1"]
+    assert sorted(p.name for p in out.glob("list-of-speakers*")) == [
+        "list-of-speakers.fr.xlsx", "list-of-speakers.ru.xlsx", "list-of-speakers.xlsx",
+    ]  # fmt: skip
 
 
 def test_list_of_speakers_follows_the_running_order(out: Path, view: PlanView) -> None:
@@ -201,6 +208,28 @@ def test_agenda_shows_the_co_chairs_languages_and_groups(out: Path, planned: tup
     assert by_id["N1"]["on behalf of"] is None
 
 
+def test_agenda_balance_counts_the_panel_as_gender_balance_does(tmp_path: Path) -> None:
+    """The gender rows count what the rule counts, moderators and speakers: two women co-chair a panel of three
+    men, which the rule (in the solver and in the validator) finds two men too many, and so does the sheet."""
+    base = co_chaired()
+    people = [
+        f.person("M1", "S1:moderator", gender="m"),
+        f.person("K1", "S1:co_chair", category=Category.MEMBER_STATE, country="Utopia", level="minister",
+                 gender="f"),
+        f.person("K2", "S1:co_chair", gender="f"),
+        f.person("P1", gender="m"),
+        f.person("P2", gender="m"),
+    ]  # fmt: skip
+    ev = replace(base, applicants=tuple(people))
+    result = release.plan(ev, generated_at=f.GENERATED, time_limit=20)
+    write_agenda(build_view(ev, result), tmp_path / "agenda.xlsx")
+    rows = records(load_workbook(tmp_path / "agenda.xlsx")["Balance"], "session")
+    gender = {r["value"]: (r["people"], r["of"], r["counted among"]) for r in rows if r["dimension"] == "gender"}
+    assert gender == {"m": (3, 3, "moderators and speakers")}
+    assert result.solver is not None
+    assert result.solver.costs["gender_balance"] == penalties(ev, result)["gender_balance"] == 3 - 0 - 1
+
+
 @pytest.mark.slow
 def test_list_of_speakers_prints_one_page_per_session(out: Path, tmp_path: Path) -> None:
     """LibreOffice prints the session's list on one page."""
@@ -213,3 +242,100 @@ def test_list_of_speakers_prints_one_page_per_session(out: Path, tmp_path: Path)
     )  # fmt: skip
     pdf = (tmp_path / "list-of-speakers.pdf").read_bytes()
     assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1
+
+
+# --- the default event, in each of its languages ---------------------------------------------------------
+
+LISTS = {"en": "list-of-speakers.xlsx", "fr": "list-of-speakers.fr.xlsx", "ru": "list-of-speakers.ru.xlsx"}
+HEADERS = {
+    "fr": ["#", "début", "délégation ou organisation", "nom", "fonction", "déclaration", "langue"],
+    "ru": ["#", "начало", "делегация или организация", "имя", "должность", "заявление", "язык"],
+}
+FACTS = {
+    "fr": ["Date et heure", "Modérateur·rices", "Langues"],
+    "ru": ["Дата и время", "Модераторы", "Языки"],
+}
+CO_CHAIRS = {"fr": "Coprésident·es", "ru": "Сопредседатели"}
+STATEMENTS = {
+    "fr": {"coprésident·e", "déclaration nationale", "autre déclaration", "modérateur·rice", "rapporteur"},
+    "ru": {"сопредседатель", "национальное заявление", "другое заявление", "модератор", "докладчик"},
+}
+LANGUAGES = {"fr": {"anglais", "français", "russe"}, "ru": {"английский", "французский", "русский"}}
+
+
+@pytest.fixture(scope="module")
+def default_lists(tmp_path_factory: pytest.TempPathFactory) -> tuple[PlanView, Path]:
+    ev = load_event("data/gcm2020-unece")
+    result = build_view(ev, release.plan(ev, generated_at=f.GENERATED, time_limit=60))
+    folder = tmp_path_factory.mktemp("default")
+    write_lists_of_speakers(result, folder)
+    return result, folder
+
+
+def test_default_event_has_a_list_of_speakers_in_english_french_and_russian(
+    default_lists: tuple[PlanView, Path],
+) -> None:
+    view, folder = default_lists
+    assert sorted(p.name for p in folder.iterdir()) == sorted(LISTS.values())
+    for name in LISTS.values():
+        assert load_workbook(folder / name).sheetnames == [s.id for s in view.sessions], name
+        assert_no_formulas(folder / name)
+
+
+@pytest.mark.parametrize("language", ["fr", "ru"])
+def test_default_event_list_of_speakers_is_in_its_language_in_the_same_order(
+    default_lists: tuple[PlanView, Path], language: str
+) -> None:
+    view, folder = default_lists
+    english, translated = load_workbook(folder / LISTS["en"]), load_workbook(folder / LISTS[language])
+    for session in view.sessions:
+        ws = translated[session.id]
+        top = header_row(ws, "#")
+        assert [c.value for c in ws[top]] == HEADERS[language]
+        assert ws["A1"].value == dict(session.session.title_translations)[language]
+        labels = [ws.cell(row=r, column=1).value for r in range(2, top - 1)]
+        assert labels == (
+            [FACTS[language][0], CO_CHAIRS[language], *FACTS[language][1:]]
+            if session.session.co_chairs
+            else FACTS[language]
+        ), session.id
+        rows, ours = records(ws, HEADERS[language][0]), records(english[session.id], "#")
+        assert [r[HEADERS[language][3]] for r in rows] == [r["name"] for r in ours], session.id
+        assert [r["#"] for r in rows] == [r["#"] for r in ours]
+        statements = {r[HEADERS[language][5]] for r in rows}
+        assert {s for s in statements if not s.startswith(("au nom de", "от имени"))} <= STATEMENTS[language]
+        assert {r[HEADERS[language][6]] for r in rows} <= LANGUAGES[language]
+        assert ws.oddHeader is not None
+        assert ws.oddHeader.left.text == dict(view.event.title_translations)[language]
+    first = translated[view.sessions[0].id]
+    assert first.cell(row=2, column=4).value.startswith(
+        {"fr": "mercredi 11 novembre 2020", "ru": "среда, 11 ноября 2020"}[language]
+    )
+
+
+def test_default_event_lists_of_speakers_are_the_same_bytes_for_the_same_plan(
+    default_lists: tuple[PlanView, Path], tmp_path: Path
+) -> None:
+    view, folder = default_lists
+    write_lists_of_speakers(view, tmp_path)
+    for name in LISTS.values():
+        assert (tmp_path / name).read_bytes() == (folder / name).read_bytes(), name
+
+
+@pytest.mark.slow
+def test_default_event_lists_of_speakers_print_one_page_per_session(
+    default_lists: tuple[PlanView, Path], tmp_path: Path
+) -> None:
+    """LibreOffice prints each sheet on at least one page: as many pages as sessions is one page each, in
+    English, French and Russian."""
+    view, folder = default_lists
+    assert shutil.which("soffice"), "LibreOffice is needed: `make test` installs it (make system-packages)"
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), *(str(folder / name) for name in LISTS.values())],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    for name in LISTS.values():
+        pdf = (tmp_path / name).with_suffix(".pdf").read_bytes()
+        assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == len(view.sessions), name
