@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import getpass
+import importlib
 import json
 import logging
 import os
@@ -397,8 +399,20 @@ def _solve_with_progress(
             )
 
         return solve.solve(
-            event, previous=previous, keep_published=keep_published, time_limit=time_limit, progress=progress
+            event,
+            previous=previous,
+            keep_published=keep_published,
+            time_limit=time_limit,
+            progress=progress,
+            meanwhile=_load_exporters,
         )
+
+
+def _load_exporters() -> None:
+    """Import the exporters and their libraries (matplotlib, XlsxWriter, icalendar, Jinja2: about a second) while
+    the solver searches, so that `_write` finds them loaded. An error is left for `_write`'s own import to report."""
+    with contextlib.suppress(Exception):
+        importlib.import_module("scheduler.export.outputs")
 
 
 def generated_at() -> dt.datetime:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -82,16 +83,18 @@ def solve(
     keep_published: bool = True,
     time_limit: float = 60.0,
     progress: ProgressFn | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Solution:
     """The best solution for the event, checked by the validator. Given the published `previous` plan, it keeps
-    what it can of it, unless `keep_published` is False: then it plans from scratch."""
+    what it can of it, unless `keep_published` is False: then it plans from scratch. `meanwhile` runs in a
+    thread while CP-SAT searches (see `model.run`)."""
     started = time.monotonic()
     kept = previous if keep_published else None
     built = build(event, previous=kept)
     conflicts = precheck(event, built.variables)
     if conflicts:
         raise NoPlan(Explanation(conflicts + placement_check(event, built.variables)))
-    solver, status = run(built, time_limit, progress)
+    solver, status = run(built, time_limit, progress, meanwhile)
     if status == cp_model.INFEASIBLE:
         raise NoPlan(explain(event, time_limit))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -87,9 +87,18 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         )
 
 
-def run(built: Built, time_limit: float, progress: ProgressFn | None = None) -> tuple[cp_model.CpSolver, Any]:
+def run(
+    built: Built,
+    time_limit: float,
+    progress: ProgressFn | None = None,
+    meanwhile: Callable[[], object] | None = None,
+) -> tuple[cp_model.CpSolver, Any]:
+    """Solve the built model; `meanwhile` runs in a thread during the search, which CP-SAT makes without holding
+    Python's lock, so that on a second core Python can prepare what comes after the solve."""
     solver = parameters(time_limit)
     callback = _Callback(progress) if progress else None
+    if meanwhile is not None:
+        threading.Thread(target=meanwhile, name="scheduler: meanwhile", daemon=True).start()
     status = solve(solver, built.model, callback)
     log.info("CP-SAT %s in %.2f s: %s", solver.status_name(status), solver.wall_time, solver.response_stats())
     return solver, status

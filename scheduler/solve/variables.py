@@ -59,7 +59,7 @@ class Variables:
     left_out: dict[str, cp_model.LinearExprT] = field(default_factory=dict)  # see rules/left_out.py
     _slots_by_signature: dict[tuple[str, tuple[Window, ...], str], list[int]] = field(default_factory=dict)
     _local_times: dict[tuple[str, int], dt.datetime] = field(default_factory=dict)
-    _local_lists: dict[tuple[str, str], list[dt.datetime]] = field(default_factory=dict)
+    _local_lists: dict[tuple[str, str], list[tuple[dt.datetime, int]]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -205,18 +205,23 @@ class Variables:
             if slots is None and not applicant.available:
                 slots = list(range(len(self.starts[session.id])))
             elif slots is None:
-                local = self._local_starts(signature[0], session.id)
-                length = dt.timedelta(minutes=session.minutes)
-                slots = [
-                    i for i, start in enumerate(local) if covers(applicant.available, start, start + length)
-                ]
+                # A window covers a start by its local time of day alone, the same on every day of the event.
+                covered: dict[int, bool] = {}
+                slots = []
+                for i, (wall, minute) in enumerate(self._local_starts(signature[0], session.id)):
+                    inside = covered.get(minute)
+                    if inside is None:
+                        end = wall + dt.timedelta(minutes=session.minutes)
+                        inside = covered[minute] = covers(applicant.available, wall, end)
+                    if inside:
+                        slots.append(i)
                 self._slots_by_signature[signature] = slots
             self.available_slots[applicant.id, session.id] = slots
         return slots
 
-    def _local_starts(self, zone: str, session: str) -> list[dt.datetime]:
-        """The session's starts on the wall clock of `zone`. Thousands of people ask for the same few zones and
-        instants, so both the lists and the instants are converted once."""
+    def _local_starts(self, zone: str, session: str) -> list[tuple[dt.datetime, int]]:
+        """The session's starts on the wall clock of `zone`, each with its minute of the day there. Thousands of
+        people ask for the same few zones and instants, so both the lists and the instants are converted once."""
         local = self._local_lists.get((zone, session))
         if local is None:
             tz = pytz.timezone(zone)
@@ -225,7 +230,7 @@ class Variables:
                 wall = self._local_times.get((zone, minute))
                 if wall is None:
                     wall = self._local_times[zone, minute] = start.astimezone(tz)
-                local.append(wall)
+                local.append((wall, wall.hour * 60 + wall.minute))
             self._local_lists[zone, session] = local
         return local
 

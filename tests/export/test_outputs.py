@@ -75,7 +75,7 @@ def test_two_processes_write_what_one_writes(
     assert gc.get_freeze_count() == 0
 
 
-def test_a_failure_of_the_second_process_is_raised(
+def test_a_failure_in_either_process_is_raised(
     view: PlanView, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*_: object) -> None:
@@ -84,7 +84,8 @@ def test_a_failure_of_the_second_process_is_raised(
     monkeypatch.setattr(outputs, "SECOND_PROCESS_FROM", 0)
     monkeypatch.setattr(outputs, "write_run_of_show", broken)
 
-    with pytest.raises(RuntimeError, match="run-of-show or invitations failed"):
+    # Whichever process takes the run-of-show fails: this one with the error, the other with its exit code.
+    with pytest.raises((OSError, RuntimeError), match=r"disk full|second process failed"):
         outputs.write_outputs(view, tmp_path)
     assert gc.get_freeze_count() == 0
 
