@@ -33,13 +33,14 @@ from scheduler.store import (
     PlanFileError,
     check_plan_matches,
     check_plan_of,
+    input_digest,
     read_plan,
     to_json,
     unchanged_since,
 )
 from scheduler.views import PlanView, build_view
 
-# The solver, the exporters, the mailer and the template load large libraries (OR-Tools, matplotlib, openpyxl):
+# The solver, the exporters, the mailer and the template load large libraries (OR-Tools, XlsxWriter, icalendar, openpyxl):
 # they are imported by the commands that use them, so that `validate` and `--help` answer at once.
 if TYPE_CHECKING:
     from scheduler import send, solve, suggest
@@ -404,15 +405,17 @@ def _solve_with_progress(
             keep_published=keep_published,
             time_limit=time_limit,
             progress=progress,
-            meanwhile=_load_exporters,
+            meanwhile=lambda: _prepare_outputs(event),
         )
 
 
-def _load_exporters() -> None:
-    """Import the exporters and their libraries (matplotlib, XlsxWriter, icalendar, Jinja2: about a second) while
-    the solver searches, so that `_write` finds them loaded. An error is left for `_write`'s own import to report."""
+def _prepare_outputs(event: Event) -> None:
+    """What writing the outputs needs and the solution does not change, done while the solver searches: import
+    the exporters and their libraries (XlsxWriter, icalendar, Jinja2, Babel), and the digest of the input that
+    plan.json carries. An error is left for the main thread to meet and report."""
     with contextlib.suppress(Exception):
         importlib.import_module("scheduler.export.outputs")
+        input_digest(event)
 
 
 def generated_at() -> dt.datetime:
