@@ -774,6 +774,64 @@ def generate(size: Size | str, out: Path | str = INSTANCES, *, check: bool = Tru
     return folder
 
 
+# The default event with its applicants repeated, to time the planner at scale: `scheduler plan` end to end.
+REPEATED = {"GCM100K": 100_000}
+
+
+def repeat_default_event(name: str = "GCM100K", out: Path | str = INSTANCES) -> Path:
+    """Write the default event with its applicants repeated to `REPEATED[name]` rows into `out/<name>/`
+    (replacing it) and return that folder.
+
+    Row n is a copy of the default event's row (n - 1) mod 180 with a new id (P000001...) and e-mail address
+    (p000001@example.org); everything else is copied, cell by cell with its type, except the fixed assignments,
+    which only the first copy keeps (a fixed assignment repeated 556 times would ask a session for hundreds of
+    moderators). event.toml, objectives.csv and member_states.csv are copied.
+    """
+    import openpyxl
+    import xlsxwriter
+
+    count = REPEATED[name]
+    folder = Path(out) / name
+    source = openpyxl.load_workbook(DEFAULT_EVENT / "applicants.xlsx", read_only=True)
+    sheet = source.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(c) for c in next(rows)]
+    originals = [row for row in rows if any(c is not None for c in row)]
+    source.close()
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    for file in ("event.toml", "objectives.csv", "member_states.csv"):
+        shutil.copy(DEFAULT_EVENT / file, folder / file)
+    book = xlsxwriter.Workbook(str(folder / "applicants.xlsx"), {"strings_to_numbers": False})
+    book.set_properties({"created": dt.datetime(2020, 10, 1)})  # the same bytes on every run
+    formats = {
+        "submission_date": book.add_format({"num_format": "yyyy-mm-dd"}),
+        "registered_at": book.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+    }
+    out_sheet = book.add_worksheet("applicants")
+    out_sheet.write_row(0, 0, header)
+    replaced = {header.index("id"), header.index("email")}
+    fixed = header.index("fixed")
+    for number in range(1, count + 1):
+        original = originals[(number - 1) % len(originals)]
+        pid = f"P{number:06d}"
+        out_sheet.write_string(number, header.index("id"), pid)
+        out_sheet.write_string(number, header.index("email"), f"{pid.lower()}@example.org")
+        for column, value in enumerate(original):
+            if value is None or column in replaced or (column == fixed and number > len(originals)):
+                continue
+            if isinstance(value, dt.datetime):
+                out_sheet.write_datetime(number, column, value, formats[header[column]])
+            elif isinstance(value, int | float):
+                out_sheet.write_number(number, column, value)
+            else:
+                out_sheet.write_string(number, column, str(value))
+    book.close()
+    log.info("wrote %s: the default event with %d applicants", folder, count)
+    return folder
+
+
 def _check_witness(folder: Path, witness: dict[str, Any]) -> None:
     """Load the folder as the planner would and check the planted plan with the project's validator."""
     from benchmarks.common import witness_plan
@@ -788,7 +846,8 @@ def _check_witness(folder: Path, witness: dict[str, Any]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Write seeded benchmark instances (event folders).")
-    parser.add_argument("sizes", nargs="+", choices=list(SIZES), metavar="SIZE", help=", ".join(SIZES))
+    names = [*SIZES, *REPEATED]
+    parser.add_argument("sizes", nargs="+", choices=names, metavar="SIZE", help=", ".join(names))
     parser.add_argument("--out", type=Path, default=INSTANCES, help="default: %(default)s")
     parser.add_argument(
         "--no-check", action="store_true", help="skip the feasibility check of the witness plan"
@@ -796,7 +855,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     for name in args.sizes:
-        generate(name, args.out, check=not args.no_check)
+        if name in REPEATED:
+            repeat_default_event(name, args.out)
+        else:
+            generate(name, args.out, check=not args.no_check)
 
 
 if __name__ == "__main__":

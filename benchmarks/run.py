@@ -14,7 +14,8 @@ a process of its own, so that the peak memory measured is that solver's alone:
 
 With L in the sizes, `scheduler plan` runs end to end on L as a command (load, solve, every output); with L or XL,
 `scheduler export` writes every output of a plan with 10,000 assigned people (`benchmarks/outputs.py`).
-With S, `scheduler suggest` runs on the default event for two roles (substitutes, each a checked re-plan).
+With L, `scheduler plan` also runs on GCM100K (the default event with 100,000 applicants), and `scheduler --help`
+and `scheduler validate` on the default event, as whole processes. With S, `scheduler suggest` runs on the default event for two roles (substitutes, each a checked re-plan).
 Speed is never asserted here: the results say what was measured and which targets were met.
 """
 
@@ -38,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.generate import INSTANCES, SIZES, generate
+from benchmarks.generate import INSTANCES, SIZES, generate, repeat_default_event
 
 log = logging.getLogger("benchmarks")
 
@@ -252,6 +253,18 @@ def run_outputs(cwd: Path, instances: Path) -> dict[str, Any]:
     }
 
 
+def run_scale(cwd: Path, instances: Path, time_limit: float) -> dict[str, Any]:
+    """`scheduler plan` end to end on GCM100K (the default event with 100,000 applicants), and the start-up a user
+    feels: `scheduler --help` and `scheduler validate` on the default event, each as a whole process."""
+    folder = repeat_default_event("GCM100K", instances)
+    found: dict[str, Any] = {"GCM100K plan": run_cli(folder, cwd, time_limit)}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+    for label, args in (("--help", ["--help"]), ("validate", ["validate", str(DEFAULT_EVENT)])):
+        finished = run_process([sys.executable, "-m", "scheduler", *args], cwd, 600, env=env)
+        found[label] = {"returncode": finished.returncode, "wall_s": finished.wall, "peak_mb": finished.peak_mb}
+    return found
+
+
 def digest(result: dict[str, Any]) -> str:
     return str(result.get("plan_digest", ""))
 
@@ -384,6 +397,7 @@ def targets(
     cli: dict[str, Any] | None,
     outputs: dict[str, Any] | None,
     suggest: dict[str, Any] | None = None,
+    scale: dict[str, Any] | None = None,
 ) -> list[tuple[str, list[Target]]]:
     """Each target of the benchmark, for the planner as it is and as proposed."""
     rows: list[tuple[str, list[Target]]] = []
@@ -461,6 +475,18 @@ def targets(
                 f"{outputs['wall_s']:.1f} s for `scheduler export` (of which loading the event {outputs['load_s']:.1f} s){_output_runs(outputs)}, {outputs['peak_mb']:,.0f} MB, {outputs['invites']:,} invitations",
             )
         )
+    for label, run in (scale or {}).items():
+        if label == "GCM100K plan":
+            common.append(Target(
+                "`scheduler plan` on the default event with 100,000 applicants ≤ 30 s, ≤ 1 GB",
+                run["returncode"] == 0 and run["wall_s"] <= 30 and run["peak_mb"] <= 1024,
+                f"{run['wall_s']:.1f} s, {run['peak_mb']:,.0f} MB, exit {run['returncode']}; {run['summary'] or '–'}",
+            ))  # fmt: skip
+        else:
+            common.append(Target(
+                f"`scheduler {label}`{'' if label == '--help' else ' on the default event'} (measured)", None,
+                f"{run['wall_s']:.2f} s, {run['peak_mb']:,.0f} MB, exit {run['returncode']}",
+            ))  # fmt: skip
     for label, run in (suggest or {}).items():
         if label == "error":
             continue
@@ -501,6 +527,7 @@ def report(
     notes: list[str],
     reruns: dict[str, bool],
     suggest: dict[str, Any] | None = None,
+    scale: dict[str, Any] | None = None,
 ) -> str:
     lines = [
         "# Benchmark results",
@@ -562,7 +589,7 @@ def report(
             f"{_ratio(ours, cbc, 'total_s')} | {_ratio(proposed, cbc, 'solve_s')} |"
         )
     lines += ["", "## Targets", "", "| planner | target | measured | |", "| --- | --- | --- | --- |"]
-    for solver, found in targets(results, cli, outputs, suggest):
+    for solver, found in targets(results, cli, outputs, suggest, scale):
         lines += [f"| {solver} | {t.text} | {t.measured} | {_mark(t.met)} |" for t in found]
     if reruns:
         same = ", ".join(f"{k}: {'same plan' if v else '**different plan**'}" for k, v in reruns.items())
@@ -612,6 +639,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         default=None,
         help="time `scheduler suggest` on the default event (default: when S is run)",
     )
+    parser.add_argument(
+        "--scale",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="time `scheduler plan` on GCM100K, --help and validate (default: when L is run)",
+    )
     parser.add_argument("--out", type=Path, default=HERE, help="where results.md and results.csv go")
     parser.add_argument("--instances", type=Path, default=INSTANCES, help="where the instances are generated")
     parser.add_argument(
@@ -626,7 +659,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         saved = json.loads(raw.read_text(encoding="utf-8"))
         text = report(
             saved["results"], saved["info"], saved["cli"], saved["outputs"], saved["notes"], saved["reruns"],
-            saved.get("suggest"),
+            saved.get("suggest"), saved.get("scale"),
         )  # fmt: skip
         (args.out / "results.md").write_text(text, encoding="utf-8")
         return
@@ -671,6 +704,10 @@ def main(argv: Sequence[str] | None = None) -> None:
                 cli["proposed"] = run_cli(folder, tree, args.time_limit)
         if args.outputs or (args.outputs is None and {"L", "XL"} & set(args.sizes)):
             outputs = run_outputs(ROOT, args.instances)
+    scale = None
+    if args.scale or (args.scale is None and "L" in args.sizes):
+        log.info("scheduler plan on GCM100K, --help and validate")
+        scale = run_scale(ROOT, args.instances, args.time_limit)
     suggest = None
     if args.suggest or (args.suggest is None and "S" in args.sizes):
         log.info("scheduler suggest on the default event")
@@ -686,10 +723,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         "notes": notes,
         "reruns": reruns,
         "suggest": suggest,
+        "scale": scale,
     }
     raw.parent.mkdir(parents=True, exist_ok=True)
     raw.write_text(json.dumps(saved, indent=1), encoding="utf-8")
-    text = report(results, info, cli or None, outputs, notes, reruns, suggest)
+    text = report(results, info, cli or None, outputs, notes, reruns, suggest, scale)
     (args.out / "results.md").write_text(text, encoding="utf-8")
     sys.stdout.write(text[: text.find("## Targets")] if "## Targets" in text else text)
     log.info("wrote %s and %s", args.out / "results.md", args.out / "results.csv")

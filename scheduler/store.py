@@ -139,22 +139,33 @@ def _iso(when: dt.datetime) -> str:
 def input_digest(event: Event) -> str:
     """A digest of the event as loaded (every key, row and column, in order) and of the scheduler release that
     writes the outputs: two plans with the same plan content and the same digest have the same outputs."""
-    known = _digests.get(id(event))
-    if known is None or known[0] is not event:
-        text = json.dumps([__version__, _canonical(event)], ensure_ascii=False, separators=(",", ":"))
-        known = _digests[id(event)] = (event, "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest())
-    return known[1]
+    last = _DIGESTS.get(id(event))
+    if last is not None and last[0] is event:  # a run digests its event more than once (seconds at 100,000 rows)
+        return last[1]
+    text = json.dumps([__version__, _canonical(event)], ensure_ascii=False, separators=(",", ":"))
+    digest = "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    _DIGESTS.clear()
+    _DIGESTS[id(event)] = (event, digest)
+    return digest
 
 
-# Digests already made, by event: a run writes plan.json more than once (to compare, then to publish), and the
-# digest of thousands of applicants takes a good part of a second. The event is kept so that its id stays its own.
-_digests: dict[int, tuple[Event, str]] = {}
+_DIGESTS: dict[int, tuple[Event, str]] = {}  # the last event digested (kept, so that its id is not reused)
+_PLAIN = (str, int, float, bool, type(None))
+_FIELDS: dict[type, tuple[str, ...]] = {}  # the field names of each type met, empty for a type not a dataclass
 
 
 def _canonical(value: object) -> object:
     """`value` as JSON-ready data that is the same on every run (no object addresses, no set order)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    kind = type(value)
+    if kind in _PLAIN:  # most values: checked first (an enum's type is never one of these)
+        return value
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = (
+            tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else ()
+        )
+    if names:
+        return {name: _canonical(getattr(value, name)) for name in names}
     if isinstance(value, Enum):
         return value.value
     if value is None or isinstance(value, str | int | float):

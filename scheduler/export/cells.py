@@ -66,6 +66,7 @@ LINE_SPACING = 1.3
 ROW_PADDING = 3.0
 
 
+@functools.lru_cache(maxsize=65_536)  # the same names, organisations and reasons come back in row after row
 def clean(text: str) -> str:
     """Text as a workbook can hold it. XML readers turn CR and CR LF into LF, so line breaks are written as LF
     (Excel's own line break in a cell); characters XML cannot carry become U+FFFD; text beyond Excel's
@@ -294,6 +295,7 @@ class Sheet:
         return round(float(image.height) * 96 / float(image.y_dpi) * scale)
 
 
+@functools.lru_cache(maxsize=65_536)  # a waiting list of 100,000 people repeats its reasons row after row
 def text_lines(text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> int:
     """How many lines `text` takes when wrapped word by word in `width` units of column width, at `size`
     points; a word longer than a line is broken inside, as spreadsheet programs do."""

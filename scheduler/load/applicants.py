@@ -620,6 +620,8 @@ class _RowParser:
             str, tuple[str, int]
         ] = {}  # lower-case e-mail -> (id, row) of an active person
         self._row = 0
+        # What a cell's text converted to, by column, when it had no problem: 100,000 rows repeat a few values.
+        self._known: dict[tuple[str, type, Any], Any] = {}
 
     def problem(self, column: str, message: str, hint: str = "", *, row: int | None = None) -> None:
         row = row or self._row
@@ -671,11 +673,28 @@ class _RowParser:
         value = self.cell(values, column)
         if value is None:
             return default
+        key = (column, type(value), value)
+        if key in self._known:
+            return self._known[key]
         try:
-            return convert(value)
+            converted = self._known[key] = convert(value)
         except ValueError as error:
             self.problem(column, str(error), getattr(error, "hint", ""))
             return default
+        return converted
+
+    def _same_as_before(self, values: list[Any], column: str, parse: Callable[[], Any]) -> Any:
+        """`parse()` of the column's cell, remembered by the cell's value when it found no problem (it then
+        depends on nothing else)."""
+        value = self.cell(values, column)
+        key = (column, type(value), value)
+        if key in self._known:
+            return self._known[key]
+        before = len(self.bad_cells)
+        parsed = parse()
+        if len(self.bad_cells) == before:
+            self._known[key] = parsed
+        return parsed
 
     def parse(self, number: int, values: list[Any]) -> Applicant | None:
         """The applicant of one row; None when its category is unknown. Problems go to `self.problems`."""
@@ -712,8 +731,8 @@ class _RowParser:
         timezone = self.field(values, "timezone", timezone_name, "")
         available = self.field(values, "available", lambda v: parse_windows(str(v)), ())
         languages = self.field(values, "languages", _languages, ())
-        interests = self._interests(values)
-        objectives = self._objectives(values)
+        interests = self._same_as_before(values, "interests", lambda: self._interests(values))
+        objectives = self._same_as_before(values, "objectives", lambda: self._objectives(values))
         submission_date = self.field(values, "submission_date", parse_date)
         words = self.field(values, "submission_words", _count)
         fixed = tuple(dict.fromkeys(self._pairs(values, "fixed")))

@@ -92,6 +92,10 @@ def solve(
     kept = previous if keep_published else None
     built = build(event, previous=kept)
     conflicts = precheck(event, built.variables)
+    if conflicts and built.variables.dominated:
+        # The pre-checks name the candidates: every one of them, as without the dominance presolve.
+        everyone = Variables.build(cp_model.CpModel(), event, presolve=True, dominance=False, previous=kept)
+        conflicts = precheck(event, everyone)
     if conflicts:
         raise NoPlan(Explanation(conflicts + placement_check(event, built.variables)))
     solver, status = run(built, time_limit, progress, meanwhile)

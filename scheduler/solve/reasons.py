@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from scheduler.domain import Assignment, Event, Placement, Unassigned
+from scheduler.domain import Applicant, Assignment, Event, Placement, Role, Unassigned
 from scheduler.solve.rules import RULES, Wish
 from scheduler.solve.variables import Variables
 
@@ -18,6 +18,7 @@ def unassigned_reasons(
     when = {p.session: p for p in placements}
     counts = Counter((a.session, a.role) for a in assignments)
     result = []
+    known: dict[tuple[Applicant | None, str, Role], str] = {}
     for applicant in event.applicants:
         if applicant.withdrawn or applicant.id in held:
             continue
@@ -25,11 +26,21 @@ def unassigned_reasons(
             result.append(Unassigned(applicant.id, "expressed no interest in a session role"))
             continue
         reasons = []
+        signature = variables.signatures.get(applicant.id)
         for interest in applicant.interests:
             session = event.session_by_id[interest.session]
-            wish = Wish(event, variables, applicant, session, interest.role, when[session.id],
-                        counts[session.id, interest.role], assignments)  # fmt: skip
-            reasons.append(f"{session.id} {interest.role}: {_reason(wish)}")
+            # The words of a wish no rule forbids depend only on what the rules read of the person (their class)
+            # and on the plan: people of one class share them. A forbidden wish's words may name the person.
+            key = (signature, session.id, interest.role)
+            shared = signature is not None and (applicant.id, *key[1:]) not in variables.excluded
+            text = known.get(key) if shared else None
+            if text is None:
+                wish = Wish(event, variables, applicant, session, interest.role, when[session.id],
+                            counts[session.id, interest.role], assignments)  # fmt: skip
+                text = _reason(wish)
+                if shared:
+                    known[key] = text
+            reasons.append(f"{session.id} {interest.role}: {text}")
         result.append(Unassigned(applicant.id, "; ".join(reasons)))
     return result
 

@@ -2,7 +2,8 @@
 
 Only wishes get a variable (interest_only), and only those that no rule `forbids` (withdrawn, eligibility, a
 session without the role, availability at no possible start): those rules hold by absence, and the reason of each
-absence is kept for the waiting list. The explanations' container (`forbidden=True`) gives the forbidden wishes a
+absence is kept for the waiting list. The optimising model also leaves out the people that identical applicants
+before them in the file dominate (`_Seats`). The explanations' container (`forbidden=True`) gives the forbidden wishes a
 variable too, which the forbidding rules then hold at 0 behind a named guard, so that an explanation can name them.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import pytz
@@ -57,6 +58,9 @@ class Variables:
     by_session_role: dict[tuple[str, Role], list[Key]] = field(default_factory=lambda: defaultdict(list))
     by_person: dict[str, list[Key]] = field(default_factory=lambda: defaultdict(list))
     left_out: dict[str, cp_model.LinearExprT] = field(default_factory=dict)  # see rules/left_out.py
+    dominated: frozenset[str] = frozenset()  # people the dominance presolve gives no variable (`_Seats`)
+    # The class of each person in one (`_Seats`): the applicant with id, name, e-mail address and row blanked.
+    signatures: dict[str, Applicant] = field(default_factory=dict)
     _slots_by_signature: dict[tuple[str, tuple[Window, ...], str], list[int]] = field(default_factory=dict)
     _local_times: dict[tuple[str, int], dt.datetime] = field(default_factory=dict)
     _local_lists: dict[tuple[str, str], list[tuple[dt.datetime, int]]] = field(default_factory=dict)
@@ -70,13 +74,15 @@ class Variables:
         presolve: bool = False,
         forbidden: bool = False,
         previous: Plan | None = None,
+        dominance: bool = True,
     ) -> Variables:
-        """The variables of an event; `presolve` leaves out the starts that no plan can use (see `_presolve`),
+        """The variables of an event; `presolve` leaves out the starts that no plan can use (see `_presolve`) and,
+        unless `dominance` is False, the people identical applicants before them dominate (see `_Seats`), both of
         which explanations keep so that their guarded rules can name the conflict; `forbidden` gives the wishes
         that a rule forbids a variable too (for explanations)."""
         variables = cls(model, event, previous=previous)
         variables._build_placement(presolve=presolve)
-        variables._build_assignments(forbidden=forbidden)
+        variables._build_assignments(forbidden=forbidden, dominance=presolve and dominance and not forbidden)
         return variables
 
     @cached_property
@@ -162,11 +168,14 @@ class Variables:
             return {sid: list(range(len(starts))) for sid, starts in candidates.items()}
         return kept
 
-    def _build_assignments(self, *, forbidden: bool = False) -> None:
+    def _build_assignments(self, *, forbidden: bool = False, dominance: bool = False) -> None:
+        """A variable per wish that may come true; with `dominance`, only for the people `_Seats` keeps."""
         sessions = self.event.session_by_id
+        seats = _Seats(self) if dominance else None
         for applicant in self.event.applicants:
             wishes = [(i.session, i.role) for i in applicant.interests]
             wishes += [f for f in applicant.fixed if f not in wishes]
+            allowed = []
             for session_id, role in wishes:
                 key = (applicant.id, session_id, role)
                 session = sessions[session_id]
@@ -177,9 +186,15 @@ class Variables:
                     if not forbidden or session.role_count(role)[1] == 0:
                         continue
                     self.forbidden_by[key] = tuple(e.rule for e in exclusions)
-                self.x[key] = self.model.new_bool_var(f"x[{applicant.id},{session_id},{role}]")
-                self.by_session_role[session_id, role].append(key)
+                allowed.append(key)
+            if seats is not None and not seats.keep(applicant, allowed):
+                continue
+            for key in allowed:
+                self.x[key] = self.model.new_bool_var(f"x[{key[0]},{key[1]},{key[2]}]")
+                self.by_session_role[key[1], key[2]].append(key)
                 self.by_person[applicant.id].append(key)
+        if seats is not None:
+            self.dominated = frozenset(seats.dropped)
 
     def exclusions(self, applicant: Applicant, session: Session, role: Role) -> list[Exclusion]:
         """Every rule that forbids the wish, in rulebook order."""
@@ -251,3 +266,32 @@ class Variables:
 
     def applicant(self, key: Key) -> Applicant:
         return self.event.applicant_by_id[key[0]]
+
+
+class _Seats:
+    """The dominance presolve: applicants identical in everything the model and the validator read (all but id,
+    name, e-mail address and row) are interchangeable in every plan. Of such a class at most K people can ever
+    hold a role, K being the number of places of the (session, role)s its members may have (the sum of each
+    role's maximum count), so only the first K of the class in file order get variables; the others are left
+    out in every plan, as when rules forbid all their wishes. Whoever has a fixed assignment, held a role in the
+    previous plan or has withdrawn stays out of classes."""
+
+    def __init__(self, variables: Variables) -> None:
+        self.sessions = variables.event.session_by_id
+        previous = variables.previous
+        self.stable = {a.participant for a in previous.assignments} if previous else set()
+        self.kept: dict[Applicant, int] = defaultdict(int)  # by class: the members given variables so far
+        self.dropped: list[str] = []
+        self.signatures = variables.signatures
+
+    def keep(self, applicant: Applicant, allowed: list[Key]) -> bool:
+        """Whether the applicant, whose allowed wishes are `allowed`, gets variables."""
+        if applicant.fixed or applicant.withdrawn or applicant.id in self.stable or not allowed:
+            return True
+        signature = self.signatures[applicant.id] = replace(applicant, id="", name="", email="", row=0)
+        places = sum(self.sessions[session].role_count(role)[1] for _, session, role in allowed)
+        if self.kept[signature] >= places:
+            self.dropped.append(applicant.id)
+            return False
+        self.kept[signature] += 1
+        return True

@@ -88,6 +88,26 @@ class SessionRoles(Rule):
         high = wish.session.role_count(wish.role)[1]
         if wish.taken < high:
             return None
+        if _equal_holder(wish):
+            if high == 1:
+                return (
+                    f"the {wish.role} place taken by an applicant who ranked it higher, balances the panel better or "
+                    "equals them in everything the rules weigh"
+                )
+            return (
+                f"all {high} {wish.role} places taken by applicants who ranked it higher, balance the panel better "
+                "or equal them in everything the rules weigh"
+            )
         if high == 1:
             return f"the {wish.role} place taken by an applicant who ranked it higher or balances the panel better"
         return f"all {high} {wish.role} places taken by applicants who ranked it higher or balance the panel better"
+
+
+def _equal_holder(wish: Wish) -> bool:
+    """Whether someone of the person's class (`Variables.signatures`) holds the wish's role in the session."""
+    signatures = wish.variables.signatures
+    mine = signatures.get(wish.applicant.id)
+    return mine is not None and any(
+        a.session == wish.session.id and a.role is wish.role and signatures.get(a.participant) == mine
+        for a in wish.assignments
+    )
