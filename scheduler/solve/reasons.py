@@ -4,7 +4,7 @@ taken (`Rule.full`), then the soft rules that adding them would make worse (`Rul
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 
 from scheduler.domain import Applicant, Assignment, Event, Placement, Role, Unassigned
 from scheduler.solve.rules import RULES, Wish
@@ -17,6 +17,11 @@ def unassigned_reasons(
     held = {a.participant for a in assignments}
     when = {p.session: p for p in placements}
     counts = Counter((a.session, a.role) for a in assignments)
+    # Each wish's rules look at its own session only: handing them the whole plan made the reasons of thousands
+    # of people on the waiting list go through every assignment each.
+    by_session: dict[str, list[Assignment]] = defaultdict(list)
+    for assignment in assignments:
+        by_session[assignment.session].append(assignment)
     result = []
     known: dict[tuple[Applicant | None, str, Role], str] = {}
     for applicant in event.applicants:
@@ -36,7 +41,7 @@ def unassigned_reasons(
             text = known.get(key) if shared else None
             if text is None:
                 wish = Wish(event, variables, applicant, session, interest.role, when[session.id],
-                            counts[session.id, interest.role], assignments)  # fmt: skip
+                            counts[session.id, interest.role], by_session[session.id])  # fmt: skip
                 text = _reason(wish)
                 if shared:
                     known[key] = text

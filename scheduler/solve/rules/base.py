@@ -83,7 +83,7 @@ class Wish:
     role: Role
     placement: Placement
     taken: int  # people holding this (session, role) in the plan
-    assignments: Sequence[Assignment]
+    assignments: Sequence[Assignment]  # the plan's assignments in this session
 
 
 class Rule:
