@@ -63,7 +63,7 @@ class Variables:
     signatures: dict[str, Applicant] = field(default_factory=dict)
     _slots_by_signature: dict[tuple[str, tuple[Window, ...], str], list[int]] = field(default_factory=dict)
     _local_times: dict[tuple[str, int], dt.datetime] = field(default_factory=dict)
-    _local_lists: dict[tuple[str, str], list[tuple[dt.datetime, int]]] = field(default_factory=dict)
+    _local_lists: dict[tuple[str, str], list[tuple[dt.datetime, list[int]]]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -220,33 +220,35 @@ class Variables:
             if slots is None and not applicant.available:
                 slots = list(range(len(self.starts[session.id])))
             elif slots is None:
-                # A window covers a start by its local time of day alone, the same on every day of the event.
-                covered: dict[int, bool] = {}
-                slots = []
-                for i, (wall, minute) in enumerate(self._local_starts(signature[0], session.id)):
-                    inside = covered.get(minute)
-                    if inside is None:
-                        end = wall + dt.timedelta(minutes=session.minutes)
-                        inside = covered[minute] = covers(applicant.available, wall, end)
-                    if inside:
-                        slots.append(i)
+                # A window covers a start by its local time of day alone, the same on every day of the event:
+                # each time of day is tried once.
+                length = dt.timedelta(minutes=session.minutes)
+                slots = sorted(
+                    index
+                    for wall, indices in self._local_starts(signature[0], session.id)
+                    if covers(applicant.available, wall, wall + length)
+                    for index in indices
+                )
                 self._slots_by_signature[signature] = slots
             self.available_slots[applicant.id, session.id] = slots
         return slots
 
-    def _local_starts(self, zone: str, session: str) -> list[tuple[dt.datetime, int]]:
-        """The session's starts on the wall clock of `zone`, each with its minute of the day there. Thousands of
-        people ask for the same few zones and instants, so both the lists and the instants are converted once."""
+    def _local_starts(self, zone: str, session: str) -> list[tuple[dt.datetime, list[int]]]:
+        """The session's starts on the wall clock of `zone`, grouped by their time of day there: for each, the
+        first such start and the indices of all. Thousands of people ask for the same few zones and instants, so
+        both the groups and the instants are converted once."""
         local = self._local_lists.get((zone, session))
         if local is None:
             tz = pytz.timezone(zone)
-            local = []
-            for start, minute in zip(self.starts[session], self.start_minutes[session], strict=True):
+            groups: dict[tuple[int, int], tuple[dt.datetime, list[int]]] = {}
+            for index, (start, minute) in enumerate(
+                zip(self.starts[session], self.start_minutes[session], strict=True)
+            ):
                 wall = self._local_times.get((zone, minute))
                 if wall is None:
                     wall = self._local_times[zone, minute] = start.astimezone(tz)
-                local.append((wall, wall.hour * 60 + wall.minute))
-            self._local_lists[zone, session] = local
+                groups.setdefault((wall.hour, wall.minute), (wall, []))[1].append(index)
+            local = self._local_lists[zone, session] = list(groups.values())
         return local
 
     def keys(self, session: str, role: Role) -> list[Key]:
