@@ -11,7 +11,6 @@ import functools
 import pytz
 
 from scheduler.domain import Applicant, Break, Day, Event, Session
-from scheduler.load.timeparse import covers
 
 
 def person_tz(event: Event, applicant: Applicant) -> dt.tzinfo:
@@ -58,14 +57,6 @@ def _grid_starts(
             wall += step
     # In time order whatever the order of the days: the model counts early_placement by this order.
     return tuple(sorted(set(starts)))
-
-
-def is_available(event: Event, applicant: Applicant, start: dt.datetime, end: dt.datetime) -> bool:
-    """Whether `start`..`end` lies inside one of the person's windows, read in their own time zone."""
-    if not applicant.available:
-        return True
-    tz = person_tz(event, applicant)
-    return covers(applicant.available, start.astimezone(tz), end.astimezone(tz))
 
 
 def local_span(event: Event, applicant: Applicant, start: dt.datetime, end: dt.datetime) -> str:

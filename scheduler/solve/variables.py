@@ -63,6 +63,7 @@ class Variables:
     signatures: dict[str, Applicant] = field(default_factory=dict)
     _slots_by_signature: dict[tuple[str, tuple[Window, ...], str], list[int]] = field(default_factory=dict)
     _local_times: dict[tuple[str, int], dt.datetime] = field(default_factory=dict)
+    _positions: dict[str, dict[dt.datetime, int]] = field(default_factory=dict)  # each start's index, by session
     _local_lists: dict[tuple[str, str], list[tuple[dt.datetime, list[int]]]] = field(default_factory=dict)
 
     @classmethod
@@ -232,6 +233,15 @@ class Variables:
                 self._slots_by_signature[signature] = slots
             self.available_slots[applicant.id, session.id] = slots
         return slots
+
+    def available_at(self, applicant: Applicant, session: Session, start: dt.datetime) -> bool:
+        """Whether the applicant is available for the session starting at `start`, one of its possible starts."""
+        positions = self._positions.get(session.id)
+        if positions is None:
+            positions = self._positions[session.id] = {when: i for i, when in enumerate(self.starts[session.id])}
+        slots = self.slots(applicant, session)
+        position = bisect.bisect_left(slots, positions[start])
+        return position < len(slots) and slots[position] == positions[start]
 
     def _local_starts(self, zone: str, session: str) -> list[tuple[dt.datetime, list[int]]]:
         """The session's starts on the wall clock of `zone`, grouped by their time of day there: for each, the

@@ -11,7 +11,7 @@ from scheduler.domain import Applicant, Event, Role, Session, Window
 from scheduler.solve.rules.base import Guards, Instance, Rule, Wish
 from scheduler.solve.rules.common import forbidden_words
 from scheduler.solve.rules.registry import register
-from scheduler.timeline import candidate_starts, event_span, is_available, local_span, person_tz, session_end
+from scheduler.timeline import candidate_starts, event_span, local_span, person_tz, session_end
 
 if TYPE_CHECKING:
     from scheduler.solve.variables import Variables
@@ -105,7 +105,7 @@ class Availability(Rule):
 
     def barred(self, wish: Wish) -> str | None:
         start, end = wish.placement.start, wish.placement.end
-        if is_available(wish.event, wish.applicant, start, end):
+        if wish.variables.available_at(wish.applicant, wish.session, start):
             return None
         return (
             f"not available at {event_span(wish.event, start, end)} "
