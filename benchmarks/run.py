@@ -457,6 +457,8 @@ def targets(
     common: list[Target] = []
     if cli:
         for label, run in cli.items():
+            if label.endswith(" on XL"):
+                continue
             ok = run["returncode"] == 0 and run["wall_s"] <= 20 and run["peak_mb"] <= 1536
             common.append(
                 Target(
@@ -595,7 +597,7 @@ def report(
         same = ", ".join(f"{k}: {'same plan' if v else '**different plan**'}" for k, v in reruns.items())
         lines += ["", f"Reproducibility (the same instance planned twice, plans compared): {same}."]
     if cli:
-        lines += ["", "`scheduler plan` on L, as a command:", ""]
+        lines += ["", "`scheduler plan` on L (and on XL), as a command:", ""]
         for label, run in cli.items():
             lines.append(
                 f"- {label}: exit {run['returncode']}, {run['wall_s']:.1f} s, {run['peak_mb']:,.0f} MB, {run['files']:,} files written; summary: {run['summary'] or '–'}. {run['error']}"
@@ -702,6 +704,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             cli["scheduler"] = run_cli(folder, ROOT, args.time_limit)
             if tree is not None:
                 cli["proposed"] = run_cli(folder, tree, args.time_limit)
+            if "XL" in args.sizes:  # measured and reported, with no target
+                cli["scheduler on XL"] = run_cli(args.instances / "XL", ROOT, args.time_limit)
         if args.outputs or (args.outputs is None and {"L", "XL"} & set(args.sizes)):
             outputs = run_outputs(ROOT, args.instances)
     scale = None
