@@ -24,7 +24,9 @@ def possible_starts(event: Event, session: Session) -> list[dt.datetime]:
     for day in event.days:
         first, last = dt.datetime.combine(day.date, day.start), dt.datetime.combine(day.date, day.end)
         pauses = [
-            (dt.datetime.combine(b.date, b.start), dt.datetime.combine(b.date, b.end)) for b in event.breaks
+            (dt.datetime.combine(b.date, b.start), dt.datetime.combine(b.date, b.end))
+            for b in event.breaks
+            if b.date == day.date
         ]
         steps = 0
         while first + steps * step + length <= last:
