@@ -16,7 +16,8 @@ from collections import Counter, defaultdict
 from benchmarks.common import make_plan
 from scheduler.domain import Applicant, Assignment, Event, Placement, Plan, Role, Session, SolverReport
 from scheduler.solve.variables import eligibility_problem
-from scheduler.timeline import candidate_starts, is_available, session_end
+from scheduler.timeline import candidate_starts, session_end
+from scheduler.validate.clock import is_available
 
 
 def _placements(event: Event) -> dict[str, Placement]:
