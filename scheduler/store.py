@@ -142,7 +142,7 @@ def input_digest(event: Event) -> str:
     last = _DIGESTS.get(id(event))
     if last is not None and last[0] is event:  # a run digests its event more than once (seconds at 100,000 rows)
         return last[1]
-    text = json.dumps([__version__, _canonical(event)], ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps([__version__, _Canonical()(event)], ensure_ascii=False, separators=(",", ":"))
     digest = "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
     _DIGESTS.clear()
     _DIGESTS[id(event)] = (event, digest)
@@ -154,31 +154,48 @@ _PLAIN = (str, int, float, bool, type(None))
 _FIELDS: dict[type, tuple[str, ...]] = {}  # the field names of each type met, empty for a type not a dataclass
 
 
-def _canonical(value: object) -> object:
-    """`value` as JSON-ready data that is the same on every run (no object addresses, no set order)."""
-    kind = type(value)
-    if kind in _PLAIN:  # most values: checked first (an enum's type is never one of these)
-        return value
-    names = _FIELDS.get(kind)
-    if names is None:
-        names = _FIELDS[kind] = (
-            tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else ()
-        )
-    if names:
-        return {name: _canonical(getattr(value, name)) for name in names}
-    if isinstance(value, Enum):
-        return value.value
-    if value is None or isinstance(value, str | int | float):
-        return value
-    if isinstance(value, dt.date | dt.time):  # a datetime is a date
-        return value.isoformat()
-    if isinstance(value, dict):
-        return [[_canonical(k), _canonical(v)] for k, v in value.items()]
-    if isinstance(value, list | tuple):
-        return [_canonical(v) for v in value]
-    if isinstance(value, set | frozenset):
-        return sorted(json.dumps(_canonical(v), sort_keys=True) for v in value)
-    return repr(value)
+class _Canonical:
+    """Values as JSON-ready data that is the same on every run (no object addresses, no set order). The loader
+    gives identical cells one object (the wishes, windows and languages of 100,000 applicants are a few
+    hundred tuples), so each object is converted once: its data then stands wherever the object does."""
+
+    def __init__(self) -> None:
+        self._done: dict[int, tuple[object, object]] = {}  # by id: the object (kept alive) and its data
+
+    def __call__(self, value: object) -> object:
+        kind = type(value)
+        if kind in _PLAIN:  # most values: checked first (an enum's type is never one of these)
+            return value
+        done = self._done.get(id(value))
+        if done is not None:
+            return done[1]
+        data = self._convert(kind, value)
+        self._done[id(value)] = (value, data)
+        return data
+
+    def _convert(self, kind: type, value: object) -> object:
+        names = _FIELDS.get(kind)
+        if names is None:
+            names = _FIELDS[kind] = (
+                tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else ()
+            )
+        if names:  # most fields are plain: they are not looked up in `_done`
+            return {
+                name: field if type(field := getattr(value, name)) in _PLAIN else self(field) for name in names
+            }
+        if isinstance(value, Enum):
+            return value.value
+        if value is None or isinstance(value, str | int | float):
+            return value
+        if isinstance(value, dt.date | dt.time):  # a datetime is a date
+            return value.isoformat()
+        if isinstance(value, dict):
+            return [[self(k), self(v)] for k, v in value.items()]
+        if isinstance(value, list | tuple):
+            return [self(v) for v in value]
+        if isinstance(value, set | frozenset):
+            return sorted(json.dumps(self(v), sort_keys=True) for v in value)
+        return repr(value)
 
 
 def unchanged_since(text: str, published: Path) -> int | None:

@@ -64,13 +64,21 @@ LOWER_UNITS, UPPER_UNITS, SPACE_UNITS, WIDE_UNITS = 1.0, 1.3, 0.5, 2.0
 BOLD_WIDTH = 1.1
 LINE_SPACING = 1.3
 ROW_PADDING = 3.0
+ROUNDING = 0.05  # less than any width a text can take (tenths of a unit)
 
 
-@functools.lru_cache(maxsize=65_536)  # the same names, organisations and reasons come back in row after row
 def clean(text: str) -> str:
     """Text as a workbook can hold it. XML readers turn CR and CR LF into LF, so line breaks are written as LF
     (Excel's own line break in a cell); characters XML cannot carry become U+FFFD; text beyond Excel's
     32,767 characters per cell is cut, ending with an ellipsis."""
+    # Most cells (ids, e-mail addresses) have nothing to change, and are not worth a place in the cache.
+    if text.isascii() and text.isprintable() and len(text) <= MAX_CELL_TEXT:
+        return text
+    return _clean(text)
+
+
+@functools.lru_cache(maxsize=65_536)  # the same names, organisations and reasons come back in row after row
+def _clean(text: str) -> str:
     text = NOT_IN_XML.sub(REPLACEMENT, text.replace("\r\n", "\n").replace("\r", "\n"))
     if len(text) > MAX_CELL_TEXT:
         text = text[: MAX_CELL_TEXT - 1] + "…"
@@ -166,11 +174,19 @@ class Sheet:
             value = clean(value)
         number_format = number_format or NUMBER_FORMATS.get(type(value))
         align = alignment or (WRAP if text or value is None else CENTRE)
-        cell_format, size, bold = self.book.format((align, font, border, fill), number_format, quote)
+        self._write(
+            row, column, value, self.book.format((align, font, border, fill), number_format, quote), link
+        )
+
+    def _write(
+        self, row: int, column: int, value: Any, formatted: tuple[Format, float, bool], link: str | None
+    ) -> None:
+        """`put` once the value is cleaned and its format found."""
+        cell_format, size, bold = formatted
         r, c = row - 1, column - 1
         if value == "" or value is None:
             self.ws.write_blank(r, c, None, cell_format)  # an empty cell, as a program leaves it
-        elif text:
+        elif isinstance(value, str):
             if link and len(link) <= MAX_LINK:
                 self.ws.write_url(r, c, link, cell_format, value)
             else:
@@ -184,7 +200,8 @@ class Sheet:
             self.ws.write_datetime(r, c, value, cell_format)
         else:
             raise TypeError(f"a workbook cell cannot hold {type(value).__name__}: {value!r}")
-        self.max_row, self.max_column = max(self.max_row, row), max(self.max_column, column)
+        self.max_row = max(self.max_row, row)
+        self.max_column = max(self.max_column, column)
 
     def merge(self, row: int, first: int, last: int, value: Any, **style: Any) -> None:
         """`value` in one cell spanning columns `first` to `last` of `row`, its text wrapped in their width."""
@@ -215,9 +232,38 @@ class Sheet:
         frozen, the columns `widths` characters wide; returns the last row written."""
         self.widths(widths)
         last = first_row
+        # `put` with border=GRID, faster: a table of 100,000 rows has a million cells. A cell's format depends
+        # only on the type of its value and whether its text is quoted, so each is looked up once per table.
+        formats: dict[tuple[type, bool], tuple[Format, float, bool]] = {}
+        write_string, texts = self.ws.write_string, self._texts
         for last, values in enumerate(rows, start=first_row + 1):
             for column, value in enumerate(values, start=1):
-                self.put(last, column, value, border=GRID)
+                kind = type(value)
+                if kind is str and value:
+                    quote = value.startswith(FORMULA_TRIGGERS)
+                    formatted = formats.get((kind, quote))
+                    if formatted is None:
+                        formatted = formats[kind, quote] = self.book.format(
+                            (WRAP, None, GRID, None), None, quote
+                        )
+                    cleaned = clean(value)
+                    cell_format, size, bold = formatted
+                    write_string(last - 1, column - 1, cleaned, cell_format)
+                    texts.append((last, column, cleaned, size, bold))
+                elif kind in (int, float, dt.date, type(None)):
+                    formatted = formats.get((kind, False))
+                    if formatted is None:
+                        align = WRAP if value is None else CENTRE
+                        formatted = self.book.format(
+                            (align, None, GRID, None), NUMBER_FORMATS.get(kind), False
+                        )
+                        formats[kind, False] = formatted
+                    self._write(last, column, value, formatted, None)
+                else:
+                    self.put(last, column, value, border=GRID)
+            if values:
+                self.max_row = max(self.max_row, last)
+                self.max_column = max(self.max_column, len(values))
         titles = [clean(title) for title in header]
         end = max(last, first_row + 1)
         # A table needs a data row and distinct column names; otherwise a plain filter does.
@@ -239,10 +285,12 @@ class Sheet:
             return
         heights = dict.fromkeys(range(1, self.max_row + 1), FONT_SIZE * LINE_SPACING)
         width_of = functools.cache(self.width)
+        spans = self._spans
         for row, column, text, size, bold in self._texts:
-            last = self._spans.get((row, column), column)
-            width = sum(map(width_of, range(column, last + 1)))
-            heights[row] = max(heights[row], text_lines(text, width, size, bold) * size * LINE_SPACING)
+            last = spans.get((row, column), column)
+            width = width_of(column) if last == column else sum(map(width_of, range(column, last + 1)))
+            height = text_lines(text, width, size, bold) * size * LINE_SPACING
+            heights[row] = max(heights[row], height)
         for row, height in heights.items():
             self.heights[row] = round(height + ROW_PADDING, 1)
             self.ws.set_row(row - 1, self.heights[row])
@@ -295,13 +343,21 @@ class Sheet:
         return round(float(image.height) * 96 / float(image.y_dpi) * scale)
 
 
-@functools.lru_cache(maxsize=65_536)  # a waiting list of 100,000 people repeats its reasons row after row
 def text_lines(text: str, width: float, size: float = FONT_SIZE, bold: bool = False) -> int:
     """How many lines `text` takes when wrapped word by word in `width` units of column width, at `size`
     points; a word longer than a line is broken inside, as spreadsheet programs do."""
     capacity = max(1.0, width) * FONT_SIZE / size / (BOLD_WIDTH if bold else 1.0)
-    if len(text) * WIDE_UNITS <= capacity and "\n" not in text:
-        return 1  # it would fit even if every character were wide: most cells, without measuring a word
+    if "\n" not in text and (
+        len(text) * WIDE_UNITS <= capacity
+        # ASCII takes at most UPPER_UNITS a character; the margin keeps the sum's rounding from mattering.
+        or (len(text) * UPPER_UNITS <= capacity - ROUNDING and text.isascii())
+    ):
+        return 1  # it fits even at the widest: most cells (e-mail addresses too), without measuring a word
+    return _wrapped_lines(text, capacity)
+
+
+@functools.lru_cache(maxsize=65_536)  # a waiting list of 100,000 people repeats its reasons row after row
+def _wrapped_lines(text: str, capacity: float) -> int:
     lines = 0
     for paragraph in text.split("\n"):
         lines += 1

@@ -417,7 +417,7 @@ def _fast_rows(data: bytes) -> tuple[str, list[tuple[int, list[Any]]]] | None:
         return None
     rows = []
     for number, cells in enumerate(grid, start=1):
-        values = [_as_openpyxl(v) for v in cells]
+        values = [v if type(v) is str and v else _as_openpyxl(v) for v in cells]  # most cells: text as it is
         width = len(values)
         while width and _blank(values[width - 1]):
             width -= 1
@@ -785,6 +785,8 @@ class _RowParser:
 
         Names, organisations and the rest go into every invitation and mail, where NUL, ESC and the like break the
         calendar file (tab and line breaks are allowed: every output writes them escaped)."""
+        if "".join([v for v in values if isinstance(v, str)]).isprintable():
+            return  # most rows: a control character is never printable (nor are tab and line breaks)
         for column, index in self.columns.items():
             value = values[index] if index < len(values) else None
             where = control_character(value) if isinstance(value, str) else ""

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import operator
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property
 
 import pytz
@@ -21,7 +23,7 @@ from ortools.sat.python import cp_model
 from scheduler.domain import Applicant, Event, Plan, Role, Session, Window
 from scheduler.load.timeparse import covers
 from scheduler.solve.rules import RULES
-from scheduler.solve.rules.base import Key
+from scheduler.solve.rules.base import Key, Rule
 from scheduler.solve.rules.eligibility import eligibility_problem
 from scheduler.timeline import candidate_starts
 
@@ -173,14 +175,27 @@ class Variables:
         """A variable per wish that may come true; with `dominance`, only for the people `_Seats` keeps."""
         sessions = self.event.session_by_id
         seats = _Seats(self) if dominance else None
+        # The rules that forbid a wish read the person's class only (all but id, name, e-mail address and row):
+        # which rules forbid it is worked out for the first of a class, and only their words for the others.
+        forbidding: dict[tuple[object, ...], dict[tuple[str, Role], tuple[Rule, ...]]] = {}
         for applicant in self.event.applicants:
+            kind = _kind(applicant)
+            known = forbidding.setdefault(kind, {})
             wishes = [(i.session, i.role) for i in applicant.interests]
             wishes += [f for f in applicant.fixed if f not in wishes]
             allowed = []
             for session_id, role in wishes:
                 key = (applicant.id, session_id, role)
                 session = sessions[session_id]
-                exclusions = self.exclusions(applicant, session, role)
+                rules = known.get((session_id, role))
+                exclusions = self.exclusions(applicant, session, role, RULES if rules is None else rules)
+                if rules is None:
+                    names = {e.rule for e in exclusions}
+                    known[session_id, role] = tuple(rule for rule in RULES if rule.name in names)
+                else:
+                    self.slots(applicant, session)  # as the availability rule would: the model reads them
+                    if len(exclusions) != len(rules):  # never: a rule that reads more than the class
+                        exclusions = self.exclusions(applicant, session, role)
                 if exclusions:
                     self.excluded[key] = exclusions[0]
                     # A role the session does not have is nothing to relax: it never gets a variable.
@@ -188,7 +203,7 @@ class Variables:
                         continue
                     self.forbidden_by[key] = tuple(e.rule for e in exclusions)
                 allowed.append(key)
-            if seats is not None and not seats.keep(applicant, allowed):
+            if seats is not None and not seats.keep(applicant, allowed, kind):
                 continue
             for key in allowed:
                 self.x[key] = self.model.new_bool_var(f"x[{key[0]},{key[1]},{key[2]}]")
@@ -197,10 +212,12 @@ class Variables:
         if seats is not None:
             self.dominated = frozenset(seats.dropped)
 
-    def exclusions(self, applicant: Applicant, session: Session, role: Role) -> list[Exclusion]:
-        """Every rule that forbids the wish, in rulebook order."""
+    def exclusions(
+        self, applicant: Applicant, session: Session, role: Role, rules: Sequence[Rule] = RULES
+    ) -> list[Exclusion]:
+        """Every rule (of `rules`) that forbids the wish, in rulebook order."""
         found = []
-        for rule in RULES:
+        for rule in rules:
             detail = rule.forbids(self, applicant, session, role)
             if detail is not None:
                 found.append(Exclusion(rule.name, detail))
@@ -295,15 +312,32 @@ class _Seats:
         self.kept: dict[Applicant, int] = defaultdict(int)  # by class: the members given variables so far
         self.dropped: list[str] = []
         self.signatures = variables.signatures
+        self._signature_of: dict[tuple[object, ...], Applicant] = {}  # by `_kind`: one object for equal ones
 
-    def keep(self, applicant: Applicant, allowed: list[Key]) -> bool:
-        """Whether the applicant, whose allowed wishes are `allowed`, gets variables."""
+    def keep(self, applicant: Applicant, allowed: list[Key], kind: tuple[object, ...]) -> bool:
+        """Whether the applicant, whose allowed wishes are `allowed` and whose `_kind` is `kind`, gets variables."""
         if applicant.fixed or applicant.withdrawn or applicant.id in self.stable or not allowed:
             return True
-        signature = self.signatures[applicant.id] = replace(applicant, id="", name="", email="", row=0)
+        signature = self._signature_of.get(kind)
+        if signature is None:
+            signature = self._signature_of[kind] = replace(applicant, id="", name="", email="", row=0)
+        self.signatures[applicant.id] = signature
         places = sum(self.sessions[session].role_count(role)[1] for _, session, role in allowed)
         if self.kept[signature] >= places:
             self.dropped.append(applicant.id)
             return False
         self.kept[signature] += 1
         return True
+
+
+# Every field of an applicant but id, name, e-mail address and row: what makes two of them interchangeable.
+_CLASS_FIELDS = operator.attrgetter(
+    *(f.name for f in fields(Applicant) if f.name not in ("id", "name", "email", "row"))
+)
+
+
+def _kind(applicant: Applicant) -> tuple[object, ...]:
+    """A key that people of one class share when the loader gave them the same tuples (it gives identical cells
+    one object): a tuple stands by its identity, not hashed again for every person. People of one class with
+    equal but distinct tuples get different keys, and are only worked out separately."""
+    return tuple(id(v) if type(v) is tuple else v for v in _CLASS_FIELDS(applicant))

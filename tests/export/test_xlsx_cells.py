@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from scheduler.export.cells import MAX_CELL_TEXT, Book, clean, header_text, sheet_name, text_lines
+from scheduler.export.cells import (
+    MAX_CELL_TEXT,
+    Book,
+    _wrapped_lines,
+    clean,
+    header_text,
+    sheet_name,
+    text_lines,
+)
 
 
 @pytest.mark.parametrize(
@@ -84,6 +92,19 @@ def test_text_lines_counts_wrapped_and_explicit_lines() -> None:
     assert text_lines("漢字" * 10, 10) == 4  # wide characters take two units
     assert text_lines("MIGRATION", 10) == 2  # capitals are wider
     assert text_lines("migration", 10) == 1
+
+
+
+@pytest.mark.parametrize("width", [8, 10, 13, 22, 26, 70])
+def test_text_lines_short_cuts_agree_with_measuring(width: float) -> None:
+    # The short cuts for short text must give what measuring word by word gives, at the edge of a line too
+    # (twenty capitals are 26 units, a sum whose rounding may exceed 26).
+    texts = [c * n for c in ("x", "X", "@", " ", "é") for n in range(1, 60)]
+    texts += ["p000001@example.org", "Ministry of Foreign Affairs", "A B C D E F G H I J K L M N O P Q R S T"]
+    for text in texts:
+        for size, bold in ((11.0, False), (11.0, True), (14.0, False)):
+            capacity = max(1.0, width) * 11.0 / size / (1.1 if bold else 1.0)
+            assert text_lines(text, width, size, bold) == _wrapped_lines(text, capacity), (text, size, bold)
 
 
 def test_fit_row_heights_follows_the_longest_text_and_merged_widths(tmp_path: Path) -> None:

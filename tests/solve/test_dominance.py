@@ -144,3 +144,19 @@ def test_the_presolve_keeps_the_optimum(ev: Event) -> None:
     reasons = {u.participant: u.reason for u in plan.unassigned}
     assert set(reasons) >= wishing - held
     assert all(reasons[p] for p in wishing - held)
+
+
+def test_identical_people_are_each_refused_in_their_own_words() -> None:
+    # Which rules forbid a wish is worked out once per class; the words, which may name the person, for each.
+    ev = event(
+        [session(speakers=(1, 2), languages=("en",))],
+        [person("M1", "S1:moderator"), person("P1", "S1:speaker", languages=("fr",))],
+    )
+    ev = replace(ev, applicants=ev.applicants + tuple(copies(ev.applicants[1], 3, 1)))
+    v = Variables.build(cp_model.CpModel(), ev, presolve=True)
+    for applicant in ev.applicants[1:]:
+        key = (applicant.id, "S1", Role.SPEAKER)
+        assert v.excluded[key] == v.exclusions(applicant, ev.sessions[0], Role.SPEAKER)[0]
+        assert v.excluded[key].rule == "interpretation"
+        assert f"; {applicant.id} speaks only fr" in v.excluded[key].detail
+    assert v.available_slots[("D3", "S1")] == v.available_slots[("P1", "S1")]
