@@ -363,7 +363,8 @@ def _plan(args: argparse.Namespace) -> int:
             return FAILED
         result = release.release(event, solution, previous, generated_at())
         view = build_view(event, result)
-        since = unchanged_since(to_json(view), folder / "plan.json")
+        published = folder / "plan.json"
+        since = unchanged_since(to_json(view), published) if published.is_file() else None
         if since is not None:
             out.print(f"Nothing changed since version {since}: {escape(str(args.out))}/ is as it was.")
             return OK
@@ -409,13 +410,19 @@ def _solve_with_progress(
         )
 
 
+DIGEST_WHILE_SOLVING = 20_000  # applicants: about 1 s of digest, less than the search of such an event takes
+
+
 def _prepare_outputs(event: Event) -> None:
     """What writing the outputs needs and the solution does not change, done while the solver searches: import
     the exporters and their libraries (XlsxWriter, icalendar, Jinja2, Babel), and the digest of the input that
-    plan.json carries. An error is left for the main thread to meet and report."""
+    plan.json carries. The digest of a very large event would outlast the search and then hold up the main
+    thread (Python runs one thread at a time): it is left to the writing of plan.json, which then runs beside
+    the agenda workbook. An error is left for the main thread to meet and report."""
     with contextlib.suppress(Exception):
         importlib.import_module("scheduler.export.outputs")
-        input_digest(event)
+        if len(event.applicants) <= DIGEST_WHILE_SOLVING:
+            input_digest(event)
 
 
 def generated_at() -> dt.datetime:

@@ -35,7 +35,8 @@ from scheduler.views import PlanView
 log = logging.getLogger(__name__)
 Step = Callable[[str], None]
 
-# With fewer invitations and sessions than these, starting a second process costs more than it saves.
+# With fewer invitations and people on the waiting list, and fewer sessions, than these, starting a second process
+# costs more than it saves.
 SECOND_PROCESS_FROM = 2_000
 SECOND_PROCESS_FROM_SESSIONS = 10
 BATCH = 250  # invitations taken at a time by either process: neither waits long for the other at the end
@@ -65,7 +66,10 @@ def write_outputs(view: PlanView, folder: Path, step: Step | None = None) -> Non
 def _second_process_pays(view: PlanView) -> bool:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return (
-        (len(view.invites) >= SECOND_PROCESS_FROM or len(view.sessions) >= SECOND_PROCESS_FROM_SESSIONS)
+        (
+            len(view.invites) + len(view.unassigned) >= SECOND_PROCESS_FROM
+            or len(view.sessions) >= SECOND_PROCESS_FROM_SESSIONS
+        )
         and cores > 1
         and "fork" in multiprocessing.get_all_start_methods()  # no copy of the view to send
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from scheduler.domain import Applicant, Assignment, Event, Placement, Role, Unassigned
+from scheduler.domain import Assignment, Event, Placement, Role, Unassigned
 from scheduler.solve.rules import RULES, Wish
 from scheduler.solve.variables import Variables
 
@@ -23,30 +23,38 @@ def unassigned_reasons(
     for assignment in assignments:
         by_session[assignment.session].append(assignment)
     result = []
-    known: dict[tuple[Applicant | None, str, Role], str] = {}
+    # The words of a wish no rule forbids depend only on what the rules read of the person (their class, one
+    # signature object per class: `Variables.signatures`) and on the plan, so people of one class share them; so
+    # do their whole reasons when no wish of theirs is forbidden. A forbidden wish's words may name the person.
+    known: dict[tuple[int, str, Role], str] = {}
+    whole: dict[int, str] = {}
     for applicant in event.applicants:
         if applicant.withdrawn or applicant.id in held:
             continue
         if not applicant.wishes_a_role:
             result.append(Unassigned(applicant.id, "expressed no interest in a session role"))
             continue
-        reasons = []
         signature = variables.signatures.get(applicant.id)
-        for interest in applicant.interests:
+        forbidden = [(applicant.id, i.session, i.role) in variables.excluded for i in applicant.interests]
+        kind = id(signature) if signature is not None else None
+        if kind is not None and not any(forbidden) and kind in whole:
+            result.append(Unassigned(applicant.id, whole[kind]))
+            continue
+        reasons = []
+        for interest, barred in zip(applicant.interests, forbidden, strict=True):
             session = event.session_by_id[interest.session]
-            # The words of a wish no rule forbids depend only on what the rules read of the person (their class)
-            # and on the plan: people of one class share them. A forbidden wish's words may name the person.
-            key = (signature, session.id, interest.role)
-            shared = signature is not None and (applicant.id, *key[1:]) not in variables.excluded
-            text = known.get(key) if shared else None
+            key = (kind, session.id, interest.role) if kind is not None and not barred else None
+            text = known.get(key) if key else None
             if text is None:
                 wish = Wish(event, variables, applicant, session, interest.role, when[session.id],
                             counts[session.id, interest.role], by_session[session.id])  # fmt: skip
                 text = _reason(wish)
-                if shared:
+                if key:
                     known[key] = text
             reasons.append(f"{session.id} {interest.role}: {text}")
         result.append(Unassigned(applicant.id, "; ".join(reasons)))
+        if kind is not None and not any(forbidden):
+            whole[kind] = result[-1].reason
     return result
 
 
