@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+from typing import NoReturn
 
 from scheduler import interrupt
 
 
-def run() -> int:
+def run() -> NoReturn:
+    """Run the command line and end the process with its exit code."""
+    code = _main()
+    # Every file is written and closed and every lock released by now. Ending here skips the interpreter's
+    # clean-up, which frees the run's objects one by one (the event, the model, the views: half a second for an
+    # event of 5,000 applicants) for a process that is ending anyway.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # closed, or a reader that went away
+            stream.flush()
+    os._exit(code)
+
+
+def _main() -> int:
     """Start the command line; Ctrl-C while the libraries load or the arguments are read ends quietly too."""
     try:
         with interrupt.loading():
@@ -19,4 +34,4 @@ def run() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(run())
+    run()
