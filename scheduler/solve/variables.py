@@ -63,10 +63,11 @@ class Variables:
     dominated: frozenset[str] = frozenset()  # people the dominance presolve gives no variable (`_Seats`)
     # The class of each person in one (`_Seats`): the applicant with id, name, e-mail address and row blanked.
     signatures: dict[str, Applicant] = field(default_factory=dict)
-    _slots_by_signature: dict[tuple[str, tuple[Window, ...], str], list[int]] = field(default_factory=dict)
-    _local_times: dict[tuple[str, int], dt.datetime] = field(default_factory=dict)
+    _slots_by_signature: dict[tuple[object, tuple[Window, ...], str], list[int]] = field(default_factory=dict)
+    _local_times: dict[tuple[object, int], dt.datetime] = field(default_factory=dict)
+    _clocks: dict[str, object] = field(default_factory=dict)  # see `_clock`
     _positions: dict[str, dict[dt.datetime, int]] = field(default_factory=dict)  # each start's index, by session
-    _local_lists: dict[tuple[str, str], list[tuple[dt.datetime, list[int]]]] = field(default_factory=dict)
+    _local_lists: dict[tuple[object, str], list[tuple[dt.datetime, list[int]]]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -232,8 +233,9 @@ class Variables:
         """The indices of the session's starts at which the applicant is available, in their own time zone."""
         slots = self.available_slots.get((applicant.id, session.id))
         if slots is None:
-            # Availability depends only on the zone and the windows: people who share both share their slots.
-            signature = (applicant.timezone or self.event.timezone, applicant.available, session.id)
+            # Availability depends only on the clock and the windows: people who share both share their slots.
+            zone = applicant.timezone or self.event.timezone
+            signature = (self._clock(zone), applicant.available, session.id)
             slots = self._slots_by_signature.get(signature)
             if slots is None and not applicant.available:
                 slots = list(range(len(self.starts[session.id])))
@@ -243,7 +245,7 @@ class Variables:
                 length = dt.timedelta(minutes=session.minutes)
                 slots = sorted(
                     index
-                    for wall, indices in self._local_starts(signature[0], session.id)
+                    for wall, indices in self._local_starts(zone, session.id)
                     if covers(applicant.available, wall, wall + length)
                     for index in indices
                 )
@@ -262,21 +264,50 @@ class Variables:
 
     def _local_starts(self, zone: str, session: str) -> list[tuple[dt.datetime, list[int]]]:
         """The session's starts on the wall clock of `zone`, grouped by their time of day there: for each, the
-        first such start and the indices of all. Thousands of people ask for the same few zones and instants, so
-        both the groups and the instants are converted once."""
-        local = self._local_lists.get((zone, session))
+        first such start and the indices of all. Thousands of people ask for the same few clocks and instants,
+        so both the groups and the instants are converted once per clock (see `_clock`)."""
+        clock = self._clock(zone)
+        local = self._local_lists.get((clock, session))
         if local is None:
             tz = pytz.timezone(zone)
             groups: dict[tuple[int, int], tuple[dt.datetime, list[int]]] = {}
             for index, (start, minute) in enumerate(
                 zip(self.starts[session], self.start_minutes[session], strict=True)
             ):
-                wall = self._local_times.get((zone, minute))
+                wall = self._local_times.get((clock, minute))
                 if wall is None:
-                    wall = self._local_times[zone, minute] = start.astimezone(tz)
+                    wall = self._local_times[clock, minute] = start.astimezone(tz)
                 groups.setdefault((wall.hour, wall.minute), (wall, []))[1].append(index)
-            local = self._local_lists[zone, session] = list(groups.values())
+            local = self._local_lists[clock, session] = list(groups.values())
         return local
+
+    def _clock(self, zone: str) -> object:
+        """Zones whose UTC offset is the same at every possible start show every start alike (during one event
+        the world's zones fall into a few dozen such clocks): the offsets at the first and the last start of
+        each date, or the zone itself when its offset changes within a date."""
+        clock = self._clocks.get(zone)
+        if clock is None:
+            tz = pytz.timezone(zone)
+            offsets = []
+            for first, last in self._dates:
+                offset = first.astimezone(tz).utcoffset()
+                if last.astimezone(tz).utcoffset() != offset:
+                    clock = zone
+                    break
+                offsets.append(offset)
+            else:
+                clock = tuple(offsets)
+            self._clocks[zone] = clock
+        return clock
+
+    @cached_property
+    def _dates(self) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The first and the last possible start of any session on each date, in time order."""
+        spans: dict[dt.date, tuple[dt.datetime, dt.datetime]] = {}
+        for start in (start for starts in self.starts.values() for start in starts):
+            first, last = spans.get(start.date(), (start, start))
+            spans[start.date()] = (min(first, start), max(last, start))
+        return [spans[date] for date in sorted(spans)]
 
     def keys(self, session: str, role: Role) -> list[Key]:
         return self.by_session_role.get((session, role), [])
