@@ -125,6 +125,9 @@ class Translator:
         self.language = language
         self.locale = _locale(language)
         self._messages = _messages(language)
+        # Dates and times as written, by the wall-clock values they show: ten thousand invitations show a few
+        # hundred of them, and Babel takes a while over each.
+        self._written: dict[tuple[str, int, int, int], str] = {}
 
     def _(self, message: str, **values: Any) -> str:
         """`message` translated, with `{name}` fields filled in from `values`."""
@@ -141,15 +144,24 @@ class Translator:
 
     def date(self, when: dt.date) -> str:
         """The full date: `Thursday, 12 November 2020`, `jeudi 12 novembre 2020`, `четверг, 12 ноября 2020 г.`"""
-        return format_date(when, "full", locale=self.locale).translate(_SPACES)
+        key = ("date", when.year, when.month, when.day)
+        if key not in self._written:
+            self._written[key] = format_date(when, "full", locale=self.locale).translate(_SPACES)
+        return self._written[key]
 
     def day(self, when: dt.datetime) -> str:
         """Weekday, day and month, short: `Fri 13 Nov`, `ven. 13 nov.`, `пт, 13 нояб.`"""
-        return format_skeleton("MMMEd", when, locale=self.locale).translate(_SPACES)
+        key = ("day", when.year, when.month, when.day)
+        if key not in self._written:
+            self._written[key] = format_skeleton("MMMEd", when, locale=self.locale).translate(_SPACES)
+        return self._written[key]
 
     def time(self, when: dt.datetime) -> str:
         """The wall-clock time as the language writes it on a 24-hour clock: `15:30`."""
-        return format_skeleton("Hm", when, locale=self.locale).translate(_SPACES)
+        key = ("time", 0, when.hour, when.minute)
+        if key not in self._written:
+            self._written[key] = format_skeleton("Hm", when, locale=self.locale).translate(_SPACES)
+        return self._written[key]
 
 
 @functools.cache
