@@ -23,9 +23,9 @@ def unassigned_reasons(
     for assignment in assignments:
         by_session[assignment.session].append(assignment)
     result = []
-    # The words of a wish no rule forbids depend only on what the rules read of the person (their class, one
-    # signature object per class: `Variables.signatures`) and on the plan, so people of one class share them; so
-    # do their whole reasons when no wish of theirs is forbidden. A forbidden wish's words may name the person.
+    # The words of a wish no rule forbids depend only on what the rules read of the person (their class:
+    # `Variables.classes`) and on the plan, so people of one class share them; so do their whole reasons when no
+    # wish of theirs is forbidden. A forbidden wish's words may name the person.
     known: dict[tuple[int, str, Role], str] = {}
     whole: dict[int, str] = {}
     for applicant in event.applicants:
@@ -34,9 +34,8 @@ def unassigned_reasons(
         if not applicant.wishes_a_role:
             result.append(Unassigned(applicant.id, "expressed no interest in a session role"))
             continue
-        signature = variables.signatures.get(applicant.id)
+        kind = variables.classes.get(applicant.id)
         forbidden = [(applicant.id, i.session, i.role) in variables.excluded for i in applicant.interests]
-        kind = id(signature) if signature is not None else None
         if kind is not None and not any(forbidden) and kind in whole:
             result.append(Unassigned(applicant.id, whole[kind]))
             continue

@@ -61,8 +61,9 @@ class Variables:
     by_person: dict[str, list[Key]] = field(default_factory=lambda: defaultdict(list))
     left_out: dict[str, cp_model.LinearExprT] = field(default_factory=dict)  # see rules/left_out.py
     dominated: frozenset[str] = frozenset()  # people the dominance presolve gives no variable (`_Seats`)
-    # The class of each person in one (`_Seats`): the applicant with id, name, e-mail address and row blanked.
-    signatures: dict[str, Applicant] = field(default_factory=dict)
+    # The class of each person in one (`_Seats`), numbered: equal when the applicants are equal but for id, name,
+    # e-mail address and row.
+    classes: dict[str, int] = field(default_factory=dict)
     _slots_by_signature: dict[tuple[object, tuple[Window, ...], str], list[int]] = field(default_factory=dict)
     _local_times: dict[tuple[object, int], dt.datetime] = field(default_factory=dict)
     _clocks: dict[str, object] = field(default_factory=dict)  # see `_clock`
@@ -340,24 +341,26 @@ class _Seats:
         self.sessions = variables.event.session_by_id
         previous = variables.previous
         self.stable = {a.participant for a in previous.assignments} if previous else set()
-        self.kept: dict[Applicant, int] = defaultdict(int)  # by class: the members given variables so far
+        self.kept: dict[int, int] = defaultdict(int)  # by class: the members given variables so far
         self.dropped: list[str] = []
-        self.signatures = variables.signatures
-        self._signature_of: dict[tuple[object, ...], Applicant] = {}  # by `_kind`: one object for equal ones
+        self.classes = variables.classes
+        self._class_of: dict[tuple[object, ...], int] = {}  # by `_kind`
+        self._numbers: dict[Applicant, int] = {}  # by signature: equal signatures, one class
 
     def keep(self, applicant: Applicant, allowed: list[Key], kind: tuple[object, ...]) -> bool:
         """Whether the applicant, whose allowed wishes are `allowed` and whose `_kind` is `kind`, gets variables."""
         if applicant.fixed or applicant.withdrawn or applicant.id in self.stable or not allowed:
             return True
-        signature = self._signature_of.get(kind)
-        if signature is None:
-            signature = self._signature_of[kind] = replace(applicant, id="", name="", email="", row=0)
-        self.signatures[applicant.id] = signature
+        number = self._class_of.get(kind)
+        if number is None:
+            signature = replace(applicant, id="", name="", email="", row=0)
+            number = self._class_of[kind] = self._numbers.setdefault(signature, len(self._numbers))
+        self.classes[applicant.id] = number
         places = sum(self.sessions[session].role_count(role)[1] for _, session, role in allowed)
-        if self.kept[signature] >= places:
+        if self.kept[number] >= places:
             self.dropped.append(applicant.id)
             return False
-        self.kept[signature] += 1
+        self.kept[number] += 1
         return True
 
 

@@ -104,10 +104,10 @@ class SessionRoles(Rule):
 
 
 def _equal_holder(wish: Wish) -> bool:
-    """Whether someone of the person's class (`Variables.signatures`) holds the wish's role in the session."""
-    signatures = wish.variables.signatures
-    mine = signatures.get(wish.applicant.id)
+    """Whether someone of the person's class (`Variables.classes`) holds the wish's role in the session."""
+    classes = wish.variables.classes
+    mine = classes.get(wish.applicant.id)
     return mine is not None and any(
-        a.session == wish.session.id and a.role is wish.role and signatures.get(a.participant) == mine
+        a.session == wish.session.id and a.role is wish.role and classes.get(a.participant) == mine
         for a in wish.assignments
     )
