@@ -415,12 +415,13 @@ DIGEST_WHILE_SOLVING = 20_000  # applicants: about 1 s of digest, less than the 
 
 def _prepare_outputs(event: Event) -> None:
     """What writing the outputs needs and the solution does not change, done while the solver searches: import
-    the exporters and their libraries (XlsxWriter, icalendar, Jinja2, Babel), and the digest of the input that
-    plan.json carries. The digest of a very large event would outlast the search and then hold up the main
+    the exporters and their libraries (XlsxWriter, icalendar, Jinja2, Babel), make the invitations' shared parts
+    (`ics.prepare`), and the digest of the input that plan.json carries. The digest of a very large event would outlast the search and then hold up the main
     thread (Python runs one thread at a time): it is left to the writing of plan.json, which then runs beside
     the agenda workbook. An error is left for the main thread to meet and report."""
     with contextlib.suppress(Exception):
         importlib.import_module("scheduler.export.outputs")
+        importlib.import_module("scheduler.export.ics").prepare(event)
         if len(event.applicants) <= DIGEST_WHILE_SOLVING:
             input_digest(event)
 

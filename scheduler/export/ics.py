@@ -22,7 +22,16 @@ from icalendar.parser import Contentline
 from scheduler.domain import Event as EventDef
 from scheduler.domain import Role, Session
 from scheduler.export.vtimezone import vtimezone
-from scheduler.i18n import N_, Translator, language_name, localized, objective_label, translator
+from scheduler.i18n import (
+    N_,
+    Translator,
+    event_language,
+    language_name,
+    localized,
+    objective_label,
+    offered,
+    translator,
+)
 from scheduler.views import InviteView, ItemView, PlanView, SessionView
 
 PRODID = "-//scheduler//Virtual meeting planner//EN"
@@ -339,6 +348,18 @@ def _calendar(method: str, zone: str, years: Iterable[int]) -> Calendar:
     cal.add("METHOD", method)
     cal.add_component(vtimezone(zone, sorted(set(years)) or [2000]))
     return cal
+
+
+def prepare(event: EventDef) -> None:
+    """Make ahead what the invitations of any plan of the event share: the calendar head (with its VTIMEZONE)
+    of every zone that people connect from, in each year of the event, and the messages and CLDR data of
+    every language written."""
+    years = sorted({day.date.year for day in event.days})
+    for zone in sorted({person.timezone or event.timezone for person in event.applicants} | {event.timezone}):
+        for year in years:
+            _head("REQUEST", zone, (year,))
+    for language in {*offered(event), event_language(event)}:
+        translator(language).date(event.days[0].date if event.days else dt.date(2000, 1, 1))
 
 
 @functools.cache
