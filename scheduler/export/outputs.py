@@ -4,9 +4,9 @@ A big plan is written by two processes (on a machine with two cores or more). Ea
 programme that the other has not taken (the pictures with the agenda workbook first, the longest, then the
 run-of-show, plan.json, and so on). Then this one writes the invitations' calendar files and the other their
 mail, each taking them in batches; the first to finish helps the other with what is left. For 10,000
-invitations that halves the time. Each keeps to a folder of its own as
-long as it can, because two processes creating files in one folder wait for each other in the file system
-(measured on ext4: 20,000 files took 1.2-2.4 times as long that way).
+invitations that halves the time. Each keeps to a folder of its own as long as it can, because two processes
+creating files in one folder wait for each other in the file system (measured on ext4: 20,000 files took 1.2-2.4
+times as long that way).
 """
 
 from __future__ import annotations
