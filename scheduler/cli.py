@@ -40,7 +40,7 @@ from scheduler.store import (
 )
 from scheduler.views import PlanView, build_view
 
-# The solver, the exporters, the mailer and the template load large libraries (OR-Tools, XlsxWriter, icalendar, openpyxl):
+# The solver, the exporters, the mailer and the template load large libraries (OR-Tools, XlsxWriter, openpyxl):
 # they are imported by the commands that use them, so that `validate` and `--help` answer at once.
 if TYPE_CHECKING:
     from scheduler import send, solve, suggest
@@ -410,15 +410,15 @@ def _solve_with_progress(
         )
 
 
-DIGEST_WHILE_SOLVING = 20_000  # applicants: about 1 s of digest, less than the search of such an event takes
+DIGEST_WHILE_SOLVING = 20_000  # applicants: under a second of digest, less than the search of such an event
 
 
 def _prepare_outputs(event: Event) -> None:
     """What writing the outputs needs and the solution does not change, done while the solver searches: import
     the exporters and their libraries (XlsxWriter, icalendar, Jinja2, Babel), make the invitations' shared parts
-    (`ics.prepare`), and the digest of the input that plan.json carries. The digest of a very large event would outlast the search and then hold up the main
-    thread (Python runs one thread at a time): it is left to the writing of plan.json, which then runs beside
-    the agenda workbook. An error is left for the main thread to meet and report."""
+    (`ics.prepare`), and the digest of the input that plan.json carries. The run waits for this work after the
+    search, so the digest of a very large event, which would outlast the search, is left to the writing of
+    plan.json instead, beside the agenda workbook. An error is left for the main thread to meet and report."""
     with contextlib.suppress(Exception):
         importlib.import_module("scheduler.export.outputs")
         importlib.import_module("scheduler.export.ics").prepare(event)

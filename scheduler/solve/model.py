@@ -94,12 +94,18 @@ def run(
     meanwhile: Callable[[], object] | None = None,
 ) -> tuple[cp_model.CpSolver, Any]:
     """Solve the built model; `meanwhile` runs in a thread during the search, which CP-SAT makes without holding
-    Python's lock, so that on a second core Python can prepare what comes after the solve."""
+    Python's lock, so that on a second core Python can prepare what comes after the solve. The run goes on once
+    both are done: no thread is left running when the exporters fork (a forked process inherits the locks a
+    thread holds, an import's for one, with no thread to release them)."""
     solver = parameters(time_limit)
     callback = _Callback(progress) if progress else None
+    helper = None
     if meanwhile is not None:
-        threading.Thread(target=meanwhile, name="scheduler: meanwhile", daemon=True).start()
+        helper = threading.Thread(target=meanwhile, name="scheduler: meanwhile", daemon=True)
+        helper.start()
     status = solve(solver, built.model, callback)
+    if helper is not None:
+        helper.join()
     log.info("CP-SAT %s in %.2f s: %s", solver.status_name(status), solver.wall_time, solver.response_stats())
     return solver, status
 
