@@ -16,11 +16,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date
-
 from scheduler.domain import Applicant, Role
 from scheduler.export.cells import LABEL_FONT, Book, Sheet, Style, sheet_name
-from scheduler.export.run_of_show import MIN_SCALE, ROLES, session_when
+from scheduler.export.run_of_show import ROLES, print_session, session_when
 from scheduler.i18n import N_, Translator, language_name, localized, offered, translator
 from scheduler.views import ItemView, PlanView, SessionView
 
@@ -94,14 +92,7 @@ def _sheet(view: PlanView, session: SessionView, sheet: Sheet, t: Translator) ->
     first = sheet.max_row + 2
     rows = [_row(person, item, number, t) for number, (person, item) in enumerate(turns(session), start=1)]
     sheet.table([t._(h) for h in HEADER], rows, widths=WIDTHS, first_row=first)
-    tall = 1 if sheet.one_page_scale() >= MIN_SCALE else 0
-    sheet.print_setup(
-        first,
-        header=localized(event.title, event.title_translations, t.language),
-        right=f"{session.id}, {format_date(session.start, 'medium', locale=t.locale)}",
-        pages_tall=tall,
-        page=t._("Page {page} of {pages}"),
-    )
+    print_session(sheet, first, view, session, t)
 
 
 def _names(people: tuple[Applicant, ...]) -> str:

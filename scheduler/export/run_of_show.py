@@ -139,7 +139,6 @@ def _facts(view: PlanView, session: SessionView, t: Translator) -> list[tuple[st
 
 def _sheet(view: PlanView, session: SessionView, sheet: Sheet) -> None:
     t = translator(session.language)
-    event = view.event
     last_column = len(HEADER)
     title = localized(session.session.title, session.session.title_translations, t.language)
     sheet.merge(1, 1, last_column, title, font=TITLE_FONT)
@@ -177,15 +176,7 @@ def _sheet(view: PlanView, session: SessionView, sheet: Sheet) -> None:
             ),
         },
     )
-    tall = 1 if sheet.one_page_scale() >= MIN_SCALE else 0
-    day = format_date(session.start, "medium", locale=t.locale)
-    sheet.print_setup(
-        first,
-        header=localized(event.title, event.title_translations, t.language),
-        right=f"{session.id}, {day}",
-        pages_tall=tall,
-        page=t._("Page {page} of {pages}"),
-    )
+    print_session(sheet, first, view, session, t)
 
 
 def _who(person: Applicant) -> str:
@@ -203,6 +194,20 @@ def _on_deck(session: SessionView) -> list[Applicant | None]:
         following.append(None if after == item.person else after)
         after = item.person or after
     return following[::-1]
+
+
+def print_session(sheet: Sheet, title_row: int, view: PlanView, session: SessionView, t: Translator) -> None:
+    """A session's sheet printed as a secretariat hands it out: on one A4 page when it fits at MIN_SCALE or larger
+    (else one page wide), the table's title row on every page, the event's title at the top left and the session
+    and its date at the right, in the sheet's language."""
+    event = view.event
+    sheet.print_setup(
+        title_row,
+        header=localized(event.title, event.title_translations, t.language),
+        right=f"{session.id}, {format_date(session.start, 'medium', locale=t.locale)}",
+        pages_tall=1 if sheet.one_page_scale() >= MIN_SCALE else 0,
+        page=t._("Page {page} of {pages}"),
+    )
 
 
 def session_when(view: PlanView, session: SessionView, t: Translator) -> str:
