@@ -27,6 +27,7 @@ from scheduler import interrupt
 from scheduler.domain import Event, Plan
 from scheduler.i18n import event_language, missing_translations
 from scheduler.load import InputError, load_event
+from scheduler.load.ahead import LoadAhead
 from scheduler.publish import Busy, PublishRefused, check_target, publish, writing
 from scheduler.rulebook import BY_NAME, SOFT
 from scheduler.store import (
@@ -337,10 +338,11 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
+    loaded = LoadAhead(args.event)  # read in a second process while this one imports the solver
     with interrupt.loading():  # a Ctrl-C while its libraries load ends the run cleanly
         from scheduler import release, solve  # noqa: PLC0415
 
-    event = load_event(args.event)
+    event = loaded()
     _note_event_time(event)
     check_target(args.out.resolve())  # before solving: the answer would be the same after
     # Locked from before reading the published plan until the next one is published: a run that read version N

@@ -306,7 +306,10 @@ class Event:
     def language_in(self, applicant: Applicant, session: Session) -> str:
         """The language the person speaks in the session: the first of theirs that it interprets ("" if none)."""
         interpreted = self.session_languages(session)
-        return next((code for code in self.speaks(applicant) if code in interpreted), "")
+        for code in self.speaks(applicant):  # a loop, not next() over a generator: called for every wish
+            if code in interpreted:
+                return code
+        return ""
 
     def registered_late(self, applicant: Applicant) -> bool:
         """Whether the person's wishes were registered after the inscription closed."""

@@ -27,6 +27,10 @@ from scheduler.solve.rules.base import Key, Rule
 from scheduler.solve.rules.eligibility import eligibility_problem
 from scheduler.timeline import candidate_starts
 
+# The rules that can leave a wish without a variable, in rulebook order: the others' `forbids` is always None, and
+# asking each of them for each of tens of thousands of wishes is a noticeable share of building the model.
+FORBIDDING: tuple[Rule, ...] = tuple(rule for rule in RULES if type(rule).forbids is not Rule.forbids)
+
 # eligibility_problem belongs to the eligibility rule; the presolve shares it from here.
 __all__ = ["Exclusion", "Key", "Variables", "eligibility_problem"]
 
@@ -190,10 +194,10 @@ class Variables:
                 key = (applicant.id, session_id, role)
                 session = sessions[session_id]
                 rules = known.get((session_id, role))
-                exclusions = self.exclusions(applicant, session, role, RULES if rules is None else rules)
+                exclusions = self.exclusions(applicant, session, role, FORBIDDING if rules is None else rules)
                 if rules is None:
                     names = {e.rule for e in exclusions}
-                    known[session_id, role] = tuple(rule for rule in RULES if rule.name in names)
+                    known[session_id, role] = tuple(rule for rule in FORBIDDING if rule.name in names)
                 else:
                     self.slots(applicant, session)  # as the availability rule would: the model reads them
                     if len(exclusions) != len(rules):  # never: a rule that reads more than the class
@@ -215,7 +219,7 @@ class Variables:
             self.dominated = frozenset(seats.dropped)
 
     def exclusions(
-        self, applicant: Applicant, session: Session, role: Role, rules: Sequence[Rule] = RULES
+        self, applicant: Applicant, session: Session, role: Role, rules: Sequence[Rule] = FORBIDDING
     ) -> list[Exclusion]:
         """Every rule (of `rules`) that forbids the wish, in rulebook order."""
         found = []
