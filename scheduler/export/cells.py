@@ -520,7 +520,8 @@ class _Bulk:
         spans: dict[int, int] = {}
         for row, values in enumerate(self.rows, start=self.first - 1):
             spans[row // 16] = max(spans.get(row // 16, 0), len(values))
-        index = strings.index
+        known, add = strings.by_text, strings.add
+        strings.count += len(self.texts)
         out = []
         for (row, values), height in zip(enumerate(self.rows, start=self.first), self.heights, strict=True):
             pixels = int(height * 4.0 / 3.0 + 0.5)  # as XlsxWriter's `set_row`
@@ -530,9 +531,11 @@ class _Bulk:
                 kind = type(value)
                 if kind is str and value:
                     style = quoted if value.startswith(FORMULA_TRIGGERS) else plain
-                    out.append(
-                        f'<c r="{names[column]}{row}" s="{style}" t="s"><v>{index(next(texts))}</v></c>'
-                    )
+                    text = next(texts)
+                    index = known.get(text)
+                    if index is None:
+                        index = add(text)
+                    out.append(f'<c r="{names[column]}{row}" s="{style}" t="s"><v>{index}</v></c>')
                 elif kind is str or value is None:
                     out.append(f'<c r="{names[column]}{row}" s="{blank}"/>')
                 else:
@@ -580,24 +583,22 @@ class _SharedStrings:
         self._xml, self._counts = xml, counts
         self.count = int(counts[1])
         self._indices = {si: i for i, si in enumerate(SHARED_STRING.findall(xml, counts.end()))}
-        self._by_text: dict[str, int] = {}
+        self.by_text: dict[str, int] = {}  # the index of each cleaned text seen so far
         self._added: list[str] = []
 
-    def index(self, text: str) -> int:
-        """The index of a cleaned text, escaped as XlsxWriter escapes a shared string, added if new."""
-        self.count += 1
-        found = self._by_text.get(text)
+    def add(self, text: str) -> int:
+        """The index of a cleaned text not in `by_text` yet, escaped as XlsxWriter escapes a shared string
+        (it may be one of XlsxWriter's own); the caller counts each use in `count`."""
+        si = text if "_x" not in text else EXCEL_ESCAPE.sub(r"_x005F\1", text)
+        if "&" in si or "<" in si or ">" in si:
+            si = si.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
+        si = f"<si><t{space}>{si}</t></si>"
+        found = self._indices.get(si)
         if found is None:
-            si = text if "_x" not in text else EXCEL_ESCAPE.sub(r"_x005F\1", text)
-            if "&" in si or "<" in si or ">" in si:
-                si = si.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
-            si = f"<si><t{space}>{si}</t></si>"
-            found = self._indices.get(si)
-            if found is None:
-                found = self._indices[si] = len(self._indices)
-                self._added.append(si)
-            self._by_text[text] = found
+            found = self._indices[si] = len(self._indices)
+            self._added.append(si)
+        self.by_text[text] = found
         return found
 
     def xml(self) -> str:
