@@ -6,21 +6,28 @@ wrapped lines would overlap in print); sheets print on A4 landscape, one page wi
 
 The workbooks are written with XlsxWriter and read (the applicants', the tests') with openpyxl: writing the
 230,000 cells of a 10,000-people agenda takes XlsxWriter less than half of openpyxl's time (benchmarks/analysis.md).
+The data rows of a table of more than `BULK_ROWS` rows (a large event's waiting list) are written as sheet XML
+in one go into the file XlsxWriter wrote without them, the same cells as XlsxWriter would write (`_Bulk`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
+import math
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.image import Image
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 # Spreadsheet programs treat text starting with these as a formula or a command (CWE-1236).
@@ -66,6 +73,20 @@ LINE_SPACING = 1.3
 ROW_PADDING = 3.0
 ROUNDING = 0.05  # less than any width a text can take (tenths of a unit)
 
+# A table with more data rows than this has them written as sheet XML by `Sheet` itself (`_Bulk`).
+BULK_ROWS = 1_000
+BULK_KINDS = frozenset({str, int, float, dt.date, type(None)})
+# The formats of its cells: kind of value, alignment, quoted (as `Sheet._cells` gives them).
+BULK_FORMATS = (
+    (str, WRAP, False),
+    (str, WRAP, True),
+    (type(None), WRAP, False),
+    (int, CENTRE, False),
+    (float, CENTRE, False),
+    (dt.date, CENTRE, False),
+)
+DEFAULT_ROW_PIXELS = 20  # XlsxWriter's default row height (15 points), written without a height
+
 
 def clean(text: str) -> str:
     """Text as a workbook can hold it. XML readers turn CR and CR LF into LF, so line breaks are written as LF
@@ -89,7 +110,9 @@ class Book:
     """A workbook being written to `path` on `close`. `created` goes into its properties instead of the time of
     writing, so that the same plan gives the same file."""
 
-    def __init__(self, path: Path, created: dt.datetime | None = None) -> None:
+    def __init__(self, path: Path, created: dt.datetime | None = None, bulk_rows: int = BULK_ROWS) -> None:
+        self.path = path
+        self.bulk_rows = bulk_rows  # tables with more data rows are written as XML by `Sheet` (`_Bulk`)
         self._book = xlsxwriter.Workbook(str(path), BOOK_OPTIONS)
         if created is not None:
             if created.tzinfo is not None:
@@ -115,6 +138,10 @@ class Book:
         for sheet in self.sheets:
             sheet.fit_row_heights()
         self._book.close()
+        # XlsxWriter names the XML of its n-th worksheet sheetn.xml.
+        bulk = {f"xl/worksheets/sheet{n}.xml": s._bulk for n, s in enumerate(self.sheets, start=1) if s._bulk}
+        if bulk:
+            _insert_rows(self.path, bulk)
 
     def format(
         self, styles: tuple[Style | None, ...], number_format: str | None, quote: bool
@@ -149,6 +176,7 @@ class Sheet:
         self._widths: dict[int, float] = {}
         self._spans: dict[tuple[int, int], int] = {}  # (row, first column) -> last column, of one-row merges
         self._texts: list[tuple[int, int, str, float, bool]] = []  # row, column, text, font size, bold
+        self._bulk: list[_Bulk] = []  # large tables' data rows, written as XML, not by XlsxWriter
 
     def put(
         self,
@@ -183,6 +211,8 @@ class Sheet:
     ) -> None:
         """`put` once the value is cleaned and its format found."""
         cell_format, size, bold = formatted
+        if self._bulk:
+            self._unbulk(row)
         r, c = row - 1, column - 1
         if value == "" or value is None:
             self.ws.write_blank(r, c, None, cell_format)  # an empty cell, as a program leaves it
@@ -231,6 +261,32 @@ class Sheet:
         """A header row and data rows with a grid, filterable (an Excel table when `name` is given), the header
         frozen, the columns `widths` characters wide; returns the last row written."""
         self.widths(widths)
+        rows = rows if isinstance(rows, list) else list(rows)
+        # In bulk, the rows' texts join the shared strings XlsxWriter writes, for the header's text at least.
+        if len(rows) > self.book.bulk_rows and any(header) and _bulkable(rows):
+            bulk = _Bulk(first_row + 1, rows)
+            self._bulk.append(bulk)
+            last = bulk.last
+            self.max_row = max(self.max_row, last)
+            self.max_column = max(self.max_column, *map(len, rows))
+        else:
+            last = self._cells(first_row, rows)
+        titles = [clean(title) for title in header]
+        end = max(last, first_row + 1)
+        # A table needs a data row and distinct column names; otherwise a plain filter does.
+        if name and last > first_row and len({t.casefold() for t in titles}) == len(titles):
+            columns = [{"header": title} for title in titles]
+            options = {"name": name, "style": "Table Style Light 9", "columns": columns}
+            self.ws.add_table(first_row - 1, 0, end - 1, len(titles) - 1, options)
+        else:
+            self.ws.autofilter(first_row - 1, 0, end - 1, len(titles) - 1)
+        for column, title in enumerate(header, start=1):  # after add_table, which writes plain header cells
+            self.put(first_row, column, title, font=HEADER_FONT, border=GRID, fill=HEADER_FILL)
+        self.ws.freeze_panes(first_row, 0)
+        return last
+
+    def _cells(self, first_row: int, rows: Sequence[Sequence[Any]]) -> int:
+        """The data rows of `table` below `first_row`, through XlsxWriter; returns the last row written."""
         last = first_row
         # `put` with border=GRID, faster: a table of 100,000 rows has a million cells. A cell's format depends
         # only on the type of its value and whether its text is quoted, so each is looked up once per table.
@@ -264,18 +320,6 @@ class Sheet:
             if values:
                 self.max_row = max(self.max_row, last)
                 self.max_column = max(self.max_column, len(values))
-        titles = [clean(title) for title in header]
-        end = max(last, first_row + 1)
-        # A table needs a data row and distinct column names; otherwise a plain filter does.
-        if name and last > first_row and len({t.casefold() for t in titles}) == len(titles):
-            columns = [{"header": title} for title in titles]
-            options = {"name": name, "style": "Table Style Light 9", "columns": columns}
-            self.ws.add_table(first_row - 1, 0, end - 1, len(titles) - 1, options)
-        else:
-            self.ws.autofilter(first_row - 1, 0, end - 1, len(titles) - 1)
-        for column, title in enumerate(header, start=1):  # after add_table, which writes plain header cells
-            self.put(first_row, column, title, font=HEADER_FONT, border=GRID, fill=HEADER_FILL)
-        self.ws.freeze_panes(first_row, 0)
         return last
 
     def fit_row_heights(self) -> None:
@@ -291,10 +335,23 @@ class Sheet:
             width = width_of(column) if last == column else sum(map(width_of, range(column, last + 1)))
             height = text_lines(text, width, size, bold) * size * LINE_SPACING
             heights[row] = max(heights[row], height)
+        bulk_rows = {row for bulk in self._bulk for row in range(bulk.first, bulk.last + 1)}
         for row, height in heights.items():
             self.heights[row] = round(height + ROW_PADDING, 1)
-            self.ws.set_row(row - 1, self.heights[row])
+            if row not in bulk_rows:
+                self.ws.set_row(row - 1, self.heights[row])
         self._texts.clear()
+        for bulk in self._bulk:
+            bulk.fit(self)
+            self.heights.update(zip(range(bulk.first, bulk.last + 1), bulk.heights, strict=True))
+
+    def _unbulk(self, row: int) -> None:
+        """Before a cell of a large table's data rows is written again: the table's rows through XlsxWriter."""
+        for bulk in [b for b in self._bulk if b.first <= row <= b.last]:
+            self._bulk.remove(bulk)
+            self._cells(bulk.first - 1, bulk.rows)
+            for r in range(bulk.first, bulk.last + 1) if self.heights else ():
+                self.ws.set_row(r - 1, self.heights[r])
 
     def one_page_scale(self) -> float:
         """The print scale (1 = full size) at which the whole sheet fits on one A4 landscape page: the rows
@@ -411,3 +468,180 @@ def header_text(text: str, limit: int = 150) -> str:
             text = text[:-1]
         text = text.rstrip() + "…"
     return text.replace("&", "&&")
+
+
+@dataclass
+class _Bulk:
+    """The data rows of a large table, written as sheet XML into the file XlsxWriter wrote without them:
+    XlsxWriter's call per cell and its XML writer were most of the time of a 100,000-row waiting list. The rows
+    come out as XlsxWriter writes a table's rows (same formats, heights and shared strings). Rows `first` to
+    `last`; a cell written there later (`Sheet._write`) sends the rows through XlsxWriter instead."""
+
+    first: int
+    rows: list[Sequence[Any]]
+    heights: list[float] = field(default_factory=list)  # points, once fitted
+    texts: list[str] = field(default_factory=list)  # the cleaned text of each text cell, row by row
+    styles: dict[tuple[type, bool], int] = field(default_factory=dict)  # kind, quoted -> format index
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1
+
+    def fit(self, sheet: Sheet) -> None:
+        """Clean the texts and fit the rows' heights (as `Sheet.fit_row_heights`), and number the formats,
+        before XlsxWriter writes the workbook: it numbers only the formats of its own cells."""
+        book, formatted = sheet.book, {}
+        for kind, align, quote in BULK_FORMATS:
+            formatted[kind, quote] = book.format((align, None, GRID, None), NUMBER_FORMATS.get(kind), quote)
+            self.styles[kind, quote] = formatted[kind, quote][0]._get_xf_index()
+        size, bold = formatted[str, False][1:]
+        # The lines of a text in a column, remembered: the same names, organisations and reasons come back.
+        lines_in: list[dict[str, int]] = [{} for _ in range(max(map(len, self.rows)))]
+        widths = [sheet.width(column) for column in range(1, len(lines_in) + 1)]
+        texts, heights = self.texts, self.heights
+        for values in self.rows:
+            lines = 1
+            for column, value in enumerate(values):
+                if type(value) is str and value:
+                    text = clean(value)
+                    texts.append(text)
+                    known = lines_in[column].get(text)
+                    if known is None:
+                        known = lines_in[column][text] = text_lines(text, widths[column], size, bold)
+                    lines = max(lines, known)
+            heights.append(round(lines * size * LINE_SPACING + ROW_PADDING, 1))
+
+    def xml(self, strings: _SharedStrings) -> str:
+        """The rows' XML, their texts added to `strings`."""
+        styles, texts = self.styles, iter(self.texts)
+        plain, quoted, blank = styles[str, False], styles[str, True], styles[type(None), False]
+        names = [xl_col_to_name(column) for column in range(max(map(len, self.rows)))]
+        # XlsxWriter's `spans`, a hint for readers: the columns used in each block of 16 rows.
+        spans: dict[int, int] = {}
+        for row, values in enumerate(self.rows, start=self.first - 1):
+            spans[row // 16] = max(spans.get(row // 16, 0), len(values))
+        known, add = strings.by_text, strings.add
+        strings.count += len(self.texts)
+        out = []
+        for (row, values), height in zip(enumerate(self.rows, start=self.first), self.heights, strict=True):
+            pixels = int(height * 4.0 / 3.0 + 0.5)  # as XlsxWriter's `set_row`
+            fitted = f' ht="{pixels * 0.75:.16g}" customHeight="1"' if pixels != DEFAULT_ROW_PIXELS else ""
+            out.append(f'<row r="{row}" spans="1:{spans[(row - 1) // 16]}"{fitted}>')
+            for column, value in enumerate(values):
+                kind = type(value)
+                if kind is str and value:
+                    style = quoted if value.startswith(FORMULA_TRIGGERS) else plain
+                    text = next(texts)
+                    index = known.get(text)
+                    if index is None:
+                        index = add(text)
+                    out.append(f'<c r="{names[column]}{row}" s="{style}" t="s"><v>{index}</v></c>')
+                elif kind is str or value is None:
+                    out.append(f'<c r="{names[column]}{row}" s="{blank}"/>')
+                else:
+                    number = _excel_date(value) if kind is dt.date else value
+                    out.append(
+                        f'<c r="{names[column]}{row}" s="{styles[kind, False]}"><v>{number:.16G}</v></c>'
+                    )
+            out.append("</row>")
+        return "".join(out)
+
+
+def _bulkable(rows: list[Sequence[Any]]) -> bool:
+    """Whether `_Bulk` can write these rows: no empty row, and only the values a table usually holds."""
+    if not all(rows):
+        return False
+    values = list(itertools.chain.from_iterable(rows))
+    kinds = set(map(type, values))
+    if not kinds <= BULK_KINDS:
+        return False
+    return float not in kinds or all(math.isfinite(v) for v in values if type(v) is float)
+
+
+def _excel_date(day: dt.date) -> int:
+    """A date as Excel's serial number: days since 1899-12-31, plus Excel's 29 February 1900 after it."""
+    serial = (day - dt.date(1899, 12, 31)).days
+    return serial + 1 if serial > 59 else serial
+
+
+# Excel reads _xHHHH_ in a string as an escaped character, so a literal one has its underscore escaped.
+EXCEL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+SHARED_STRING = re.compile("<si>.*?</si>", re.DOTALL)
+STRING_COUNTS = re.compile(r'<sst [^>]*count="(\d+)" uniqueCount="(\d+)">')
+SHEET_ROW = re.compile(r'<row r="(\d+)"')
+DIMENSION = re.compile(r'<dimension ref="([A-Z]+\d+)(?::([A-Z]+\d+))?"/>')
+SHARED_STRINGS = "xl/sharedStrings.xml"
+
+
+class _SharedStrings:
+    """The workbook's shared strings as XlsxWriter wrote them, and those of the rows written after it."""
+
+    def __init__(self, xml: str) -> None:
+        counts = STRING_COUNTS.search(xml)
+        if counts is None:
+            raise ValueError("shared strings without their counts")  # XlsxWriter writes them
+        self._xml, self._counts = xml, counts
+        self.count = int(counts[1])
+        self._indices = {si: i for i, si in enumerate(SHARED_STRING.findall(xml, counts.end()))}
+        self.by_text: dict[str, int] = {}  # the index of each cleaned text seen so far
+        self._added: list[str] = []
+
+    def add(self, text: str) -> int:
+        """The index of a cleaned text not in `by_text` yet, escaped as XlsxWriter escapes a shared string
+        (it may be one of XlsxWriter's own); the caller counts each use in `count`."""
+        si = text if "_x" not in text else EXCEL_ESCAPE.sub(r"_x005F\1", text)
+        if "&" in si or "<" in si or ">" in si:
+            si = si.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
+        si = f"<si><t{space}>{si}</t></si>"
+        found = self._indices.get(si)
+        if found is None:
+            found = self._indices[si] = len(self._indices)
+            self._added.append(si)
+        self.by_text[text] = found
+        return found
+
+    def xml(self) -> str:
+        """The shared strings file with the added strings and the new counts."""
+        xml, counts = self._xml, self._counts
+        end = xml.rindex("</sst>")
+        head = f'{xml[: counts.start(1)]}{self.count}" uniqueCount="{len(self._indices)}">'
+        return head + xml[counts.end() : end] + "".join(self._added) + xml[end:]
+
+
+def _insert_rows(path: Path, bulk: Mapping[str, list[_Bulk]]) -> None:
+    """Put the large tables' rows into the worksheets named in `bulk` of the workbook at `path`, in row order
+    among the rows XlsxWriter wrote, with their texts in the shared strings."""
+    with zipfile.ZipFile(path) as old:
+        parts = {info.filename: (info, old.read(info)) for info in old.infolist()}
+    strings = _SharedStrings(parts[SHARED_STRINGS][1].decode("utf-8"))
+    patched = {
+        name: _with_rows(parts[name][1].decode("utf-8"), tables, strings) for name, tables in bulk.items()
+    }
+    patched[SHARED_STRINGS] = strings.xml()
+    with zipfile.ZipFile(path, "w") as new:
+        for name, (info, data) in parts.items():
+            new.writestr(info, patched[name].encode("utf-8") if name in patched else data)
+
+
+def _with_rows(xml: str, tables: list[_Bulk], strings: _SharedStrings) -> str:
+    """A worksheet's XML with the tables' rows among its rows, and its dimension widened to them."""
+    found = DIMENSION.search(xml)
+    if found is None:
+        raise ValueError("a worksheet without a dimension")  # XlsxWriter writes one in every sheet
+    (top, left), (bottom, right) = xl_cell_to_rowcol(found[1]), xl_cell_to_rowcol(found[2] or found[1])
+    top = min(top, *(rows.first - 1 for rows in tables))
+    bottom = max(bottom, *(rows.last - 1 for rows in tables))
+    right = max(right, *(max(map(len, rows.rows)) - 1 for rows in tables))
+    ref = f"{xl_rowcol_to_cell(top, min(left, 0))}:{xl_rowcol_to_cell(bottom, right)}"
+    xml = f'{xml[: found.start()]}<dimension ref="{ref}"/>{xml[found.end() :]}'
+    xml = xml.replace("<sheetData/>", "<sheetData></sheetData>", 1)
+    start, end = xml.index("<sheetData>"), xml.index("</sheetData>")
+    written = [(int(m[1]), m.start()) for m in SHEET_ROW.finditer(xml, start, end)]
+    pieces, at = [], 0
+    for rows in sorted(tables, key=lambda b: b.first):
+        where = next((position for row, position in written if row > rows.last), end)
+        pieces += [xml[at:where], rows.xml(strings)]
+        at = where
+    pieces.append(xml[at:])
+    return "".join(pieces)
