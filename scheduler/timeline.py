@@ -61,14 +61,26 @@ def _grid_starts(
 
 def local_span(event: Event, applicant: Applicant, start: dt.datetime, end: dt.datetime) -> str:
     """`03:45-05:30 in America/New_York` (with the date when it differs from the event's), for messages."""
-    tz = person_tz(event, applicant)
-    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
-    date = "" if local_start.date() == start.date() else f" on {local_start:%d %b}"
-    zone = applicant.timezone or event.timezone
-    return f"{local_start:%H:%M}-{local_end:%H:%M}{date} in {zone}"
+    return _local_span(applicant.timezone or event.timezone, start, start.utcoffset(), end)
 
 
 def event_span(event: Event, start: dt.datetime, end: dt.datetime) -> str:
     """`12 Nov 13:30-15:30 CET`, in the event's time zone."""
-    local_start, local_end = start.astimezone(event.tz), end.astimezone(event.tz)
+    return _event_span(event.timezone, start, end)
+
+
+# The waiting list's reasons name the same few sessions' times for thousands of people. Aware datetimes are
+# equal at the same instant whatever their zone, so the start's offset is part of the key where its date counts.
+@functools.lru_cache(maxsize=4096)
+def _local_span(zone: str, start: dt.datetime, offset: dt.timedelta | None, end: dt.datetime) -> str:
+    tz = pytz.timezone(zone)
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
+    date = "" if local_start.date() == start.date() else f" on {local_start:%d %b}"
+    return f"{local_start:%H:%M}-{local_end:%H:%M}{date} in {zone}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _event_span(zone: str, start: dt.datetime, end: dt.datetime) -> str:
+    tz = pytz.timezone(zone)
+    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
     return f"{local_start:%d %b %H:%M}-{local_end:%H:%M} {local_start:%Z}"
