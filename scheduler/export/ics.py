@@ -421,30 +421,22 @@ def _fold(line: str) -> bytes:
     """The line folded as icalendar folds it: CRLF and a space once a line holds 74 octets, never inside a
     character, and never right after a backslash or caret (clients would read `\\,` or `^n` apart).
 
-    icalendar looks at each character in turn, which took most of the time of writing big events; here a
-    line of ASCII, nearly every line, is cut in slices of 74.
+    icalendar looks at each character in turn, which took most of the time of writing big events; here the
+    line's UTF-8 is cut in slices of 74 octets, each moved back to the start of the character it would cut.
     """
-    ascii = line.isascii()
+    data = line.encode()
     pieces, start = [], 0
     while True:
-        end = start + FOLD_OCTETS if ascii else _end_within(line, start)
-        if end >= len(line):
-            pieces.append(line[start:])
-            return "\r\n ".join(pieces).encode() + b"\r\n"
-        if end - start > 1 and line[end - 1] in "\\^":
+        end = start + FOLD_OCTETS
+        if end >= len(data):
+            pieces.append(data[start:])
+            return b"\r\n ".join(pieces) + b"\r\n"
+        while data[end] & 0xC0 == 0x80:  # a continuation byte of UTF-8: inside a character
             end -= 1
-        pieces.append(line[start:end])
+        if end - start > 1 and data[end - 1] in b"\\^":
+            end -= 1
+        pieces.append(data[start:end])
         start = end
-
-
-def _end_within(line: str, start: int) -> int:
-    """Where the longest run of characters from `start` that fits in FOLD_OCTETS octets of UTF-8 ends."""
-    used = 0
-    for index in range(start, len(line)):
-        used += len(line[index].encode())
-        if used > FOLD_OCTETS:
-            return index
-    return len(line)
 
 
 def _conference(link: str, t: Translator) -> vUri:
