@@ -188,7 +188,7 @@ class Invitations:
             if key not in self._alarms:
                 self._alarms[key] = bytes(_alarm(event, s, language).to_ical())
             alarm = self._alarms[key]
-        lines["DESCRIPTION"] = _line("DESCRIPTION", _text(text, language))
+        lines["DESCRIPTION"] = _text_line("DESCRIPTION", text, language)
         # icalendar's order: VEVENT's canonical properties first, the others alphabetically, then the VALARM
         properties = [lines[name] for name in canonsort_keys(lines, Event.canonical_order)]
         head = _head(invite.method, zone, years)
@@ -441,6 +441,18 @@ def _repeated(name: str, value: str | int) -> bytes:
 def _repeated_text(name: str, value: str, language: str) -> bytes:
     """A TEXT line in a language that many invitations share, such as SUMMARY."""
     return _line(name, _text(value, language))
+
+
+def _text_line(name: str, value: str, language: str) -> bytes:
+    """`_line(name, _text(value, language))`, with the LANGUAGE parameter written once per language."""
+    parameters = _language_parameter(language)
+    value = to_unicode(vText(value).to_ical())
+    return _fold(f"{name};{parameters}:{value}" if parameters else f"{name}:{value}")
+
+
+@functools.cache
+def _language_parameter(language: str) -> str:
+    return to_unicode(_text("", language).params.to_ical())
 
 
 def _vevent(view: PlanView, uid: str, sequence: int, start: dt.datetime, end: dt.datetime) -> Event:
