@@ -18,6 +18,7 @@ import pytz
 from icalendar import Alarm, Calendar, Event, vCalAddress, vDDDTypes, vInt, vText, vUri
 from icalendar.caselessdict import canonsort_keys
 from icalendar.parser import Contentline
+from icalendar.parser_tools import to_unicode
 
 from scheduler.domain import Event as EventDef
 from scheduler.domain import Role, Session
@@ -141,6 +142,11 @@ class Invitations:
         }
         self._links: dict[tuple[str, str], dict[str, bytes]] = {}  # by link and language
         self._alarms: dict[tuple[str, str], bytes] = {}  # by language and session title
+        # The lines of a description that everyone of a session shares who reads the same language in the same
+        # zone, and each item's line, by session, language, zone (and item)
+        self._session_texts: dict[tuple[str, str, str], _SessionText] = {}
+        self._slot_lines: dict[tuple[str, str, str, str, dt.datetime, dt.datetime, int], str] = {}
+        self._attendees: dict[tuple[str, bool], str] = {}  # ATTENDEE's parameters by name and chair
 
     def _link(self, link: str, language: str) -> dict[str, bytes]:
         """The lines of the speakers' link, with the CONFERENCE label in `language`."""
@@ -168,26 +174,71 @@ class Invitations:
             "DTEND": dtend,
             "UID": _line("UID", vText(invite_uid(event, person.id, s.id))),
             "SEQUENCE": _repeated("SEQUENCE", invite.sequence),
-            "ATTENDEE": _line("ATTENDEE", attendee(invite)),
+            "ATTENDEE": self._attendee(invite),
         }
         alarm = b""
         if invite.method == "CANCEL":
             text = cancellation_text(view, invite)
             lines["STATUS"] = _repeated("STATUS", "CANCELLED")
         else:
-            text = description(view, invite)
+            text = self.description(invite)
             lines["STATUS"] = _repeated("STATUS", "CONFIRMED")
             lines.update(self._link(speaker_link(event, s.session), language))
             key = (language, s.session.title)
             if key not in self._alarms:
                 self._alarms[key] = bytes(_alarm(event, s, language).to_ical())
             alarm = self._alarms[key]
-        lines["DESCRIPTION"] = _line("DESCRIPTION", _text(text, language))
+        lines["DESCRIPTION"] = _text_line("DESCRIPTION", text, language)
         # icalendar's order: VEVENT's canonical properties first, the others alphabetically, then the VALARM
         properties = [lines[name] for name in canonsort_keys(lines, Event.canonical_order)]
         head = _head(invite.method, zone, years)
         ics = b"".join((head, b"BEGIN:VEVENT\r\n", *properties, alarm, b"END:VEVENT\r\nEND:VCALENDAR\r\n"))
         return Invitation(text, ics)
+
+    def _attendee(self, invite: InviteView) -> bytes:
+        """The ATTENDEE line, as `_line` writes it, with its parameters written once per name and role."""
+        chair = invite.role in (Role.MODERATOR, Role.CO_CHAIR)
+        key = (invite.applicant.name, chair)
+        parameters = self._attendees.get(key)
+        if parameters is None:
+            parameters = self._attendees[key] = to_unicode(attendee(invite).params.to_ical())
+        address = to_unicode(vCalAddress(f"mailto:{invite.applicant.email}").to_ical())
+        return _fold(f"ATTENDEE;{parameters}:{address}")
+
+    def description(self, invite: InviteView) -> str:
+        """The DESCRIPTION of a REQUEST (see the module's `description`)."""
+        person, s, language = invite.applicant, invite.session, invite.language
+        event = self.view.event
+        zone = person.timezone or event.timezone
+        shared = self._session_texts.get((s.id, language, zone))
+        if shared is None:
+            shared = self._session_texts[s.id, language, zone] = _session_text(self.view, s, language, zone)
+        t = translator(language)
+        lines = [*shared.head, t._("Your role: {role}", role=t._(ROLE_NAMES.get(invite.role, invite.role.value)))]
+        if person.on_behalf_of and invite.role is Role.SPEAKER:
+            lines.append(t._("On behalf of: {group}", group=person.on_behalf_of))
+        lines += shared.when
+        for i in invite.slots:
+            key = (s.id, language, zone, i.segment, i.start, i.end, i.minutes)
+            line = self._slot_lines.get(key)
+            if line is None:
+                line = self._slot_lines[key] = _slot_line(t, s, i, zone, shared.own_zone)
+            lines.append(line)
+        lines += shared.tech_and_objectives
+        spoken = event.language_in(person, s.session)
+        if person.languages and spoken:
+            own = language_name(spoken, language)
+            lines.append(
+                t._(
+                    "Interpretation: {languages}; you speak in {language}",
+                    languages=shared.languages,
+                    language=own,
+                )
+            )
+        else:
+            lines.append(t._("Interpretation: {languages}", languages=shared.languages))
+        lines += shared.end
+        return "\n".join(lines)
 
 
 def speaker_link(event: EventDef, session: Session) -> str:
@@ -221,54 +272,41 @@ def session_title(session: Session, language: str) -> str:
 
 def description(view: PlanView, invite: InviteView) -> str:
     """What the person needs to take part, in their language: role, times in event time and their own time,
-    tech check, objectives, languages and the join link."""
+    tech check, objectives, languages and the join link. To write many, use one `Invitations` for them all."""
+    return Invitations(view).description(invite)
+
+
+class _SessionText(NamedTuple):
+    """The lines of a description the same for everyone of a session in one language and zone."""
+
+    head: list[str]  # the session's and the event's titles, a blank line
+    when: list[str]  # the session's times, in event time and the person's
+    own_zone: bool  # whether the person's clock reads otherwise than the event's
+    tech_and_objectives: list[str]
+    languages: str  # the session's languages, named
+    end: list[str]  # the join link, and whom to ask
+
+
+def _session_text(view: PlanView, s: SessionView, language: str, zone: str) -> _SessionText:
     event = view.event
-    person, s = invite.applicant, invite.session
-    language = invite.language
     t = translator(language)
-    zone = person.timezone or event.timezone
     tz = pytz.timezone(zone)
     # A person whose clock reads like the event's gets event time only, said to be theirs too.
     own_zone = any(when.astimezone(tz).utcoffset() != when.utcoffset() for when in (s.start, s.end))
-
-    def both(start: dt.datetime, end: dt.datetime) -> str:
-        """Event time, and the person's time when it is another zone (with the date when it differs)."""
-        span = _span(t, start, end, s.start)
-        if not own_zone:
-            return t._("{span} event time", span=span)
-        local = _span(t, start.astimezone(tz), end.astimezone(tz), s.start)
-        return t._("{span} event time, {local} your time", span=span, local=local)
-
-    lines = [
-        session_title(s.session, language),
-        localized(event.title, event.title_translations, language),
-        "",
-        t._("Your role: {role}", role=t._(ROLE_NAMES.get(invite.role, invite.role.value))),
-    ]
-    if person.on_behalf_of and invite.role is Role.SPEAKER:
-        lines.append(t._("On behalf of: {group}", group=person.on_behalf_of))
+    head = [session_title(s.session, language), localized(event.title, event.title_translations, language), ""]
     when = f"{_span(t, s.start, s.end)} {_zone(s.start)}"
     if own_zone:
-        lines.append(t._("Session: {when} (event time, {zone})", when=when, zone=event.timezone))
         local_start, local_end = s.start.astimezone(tz), s.end.astimezone(tz)
         local = f"{_span(t, local_start, local_end, s.start)} {_zone(local_start)}"
-        lines.append(t._("Your time: {when} ({zone})", when=local, zone=zone))
+        times = [
+            t._("Session: {when} (event time, {zone})", when=when, zone=event.timezone),
+            t._("Your time: {when} ({zone})", when=local, zone=zone),
+        ]
     else:
-        lines.append(
-            t._("Session: {when} (event time, {zone}, the same as yours)", when=when, zone=event.timezone)
-        )
-    lines += [
-        t._(
-            "{slot}: {times} ({duration})",
-            slot=t._(SLOT_LABELS.get(i.segment, i.segment)),
-            times=both(i.start, i.end),
-            duration=t.minutes(i.minutes),
-        )
-        for i in invite.slots
-    ]
+        times = [t._("Session: {when} (event time, {zone}, the same as yours)", when=when, zone=event.timezone)]
     tech = s.start - dt.timedelta(minutes=event.tech_check_minutes)
     if own_zone:
-        lines.append(
+        rest = [
             t.n_(
                 "Tech check: join at {time} event time, {local} your time ({n} minute before the start)",
                 "Tech check: join at {time} event time, {local} your time ({n} minutes before the start)",
@@ -276,36 +314,46 @@ def description(view: PlanView, invite: InviteView) -> str:
                 time=_time(t, tech, s.start),
                 local=_time(t, tech.astimezone(tz), s.start),
             )
-        )
+        ]
     else:
-        lines.append(
+        rest = [
             t.n_(
                 "Tech check: join at {time} event time ({n} minute before the start)",
                 "Tech check: join at {time} event time ({n} minutes before the start)",
                 event.tech_check_minutes,
                 time=_time(t, tech, s.start),
             )
-        )
+        ]
     if s.session.objectives:
-        lines.append(t._("Objectives: {objectives}", objectives=_objectives(event, s.session, language)))
-    languages = _languages(event.session_languages(s.session), language)
-    spoken = event.language_in(person, s.session)
-    if person.languages and spoken:
-        own = language_name(spoken, language)
-        lines.append(
-            t._("Interpretation: {languages}; you speak in {language}", languages=languages, language=own)
-        )
-    else:
-        lines.append(t._("Interpretation: {languages}", languages=languages))
+        rest.append(t._("Objectives: {objectives}", objectives=_objectives(event, s.session, language)))
+    end = []
     link = speaker_link(event, s.session)
     if link:
-        lines += [
+        end += [
             "",
             t._("Join: {link}", link=link),
             t._("This link is for those with a role in the session: please do not share it."),
         ]
-    lines += ["", _questions(view, t)]
-    return "\n".join(lines)
+    end += ["", _questions(view, t)]
+    languages = _languages(event.session_languages(s.session), language)
+    return _SessionText(head, times, own_zone, rest, languages, end)
+
+
+def _slot_line(t: Translator, s: SessionView, i: ItemView, zone: str, own_zone: bool) -> str:
+    """A person's item of the running order: its times in event time, and in theirs when that is another zone."""
+    span = _span(t, i.start, i.end, s.start)
+    if own_zone:
+        tz = pytz.timezone(zone)
+        local = _span(t, i.start.astimezone(tz), i.end.astimezone(tz), s.start)
+        times = t._("{span} event time, {local} your time", span=span, local=local)
+    else:
+        times = t._("{span} event time", span=span)
+    return t._(
+        "{slot}: {times} ({duration})",
+        slot=t._(SLOT_LABELS.get(i.segment, i.segment)),
+        times=times,
+        duration=t.minutes(i.minutes),
+    )
 
 
 def cancellation_text(view: PlanView, invite: InviteView) -> str:
@@ -395,6 +443,18 @@ def _repeated_text(name: str, value: str, language: str) -> bytes:
     return _line(name, _text(value, language))
 
 
+def _text_line(name: str, value: str, language: str) -> bytes:
+    """`_line(name, _text(value, language))`, with the LANGUAGE parameter written once per language."""
+    parameters = _language_parameter(language)
+    value = to_unicode(vText(value).to_ical())
+    return _fold(f"{name};{parameters}:{value}" if parameters else f"{name}:{value}")
+
+
+@functools.cache
+def _language_parameter(language: str) -> str:
+    return to_unicode(_text("", language).params.to_ical())
+
+
 def _vevent(view: PlanView, uid: str, sequence: int, start: dt.datetime, end: dt.datetime) -> Event:
     item = Event()
     item.add("UID", uid)
@@ -421,30 +481,22 @@ def _fold(line: str) -> bytes:
     """The line folded as icalendar folds it: CRLF and a space once a line holds 74 octets, never inside a
     character, and never right after a backslash or caret (clients would read `\\,` or `^n` apart).
 
-    icalendar looks at each character in turn, which took most of the time of writing big events; here a
-    line of ASCII, nearly every line, is cut in slices of 74.
+    icalendar looks at each character in turn, which took most of the time of writing big events; here the
+    line's UTF-8 is cut in slices of 74 octets, each moved back to the start of the character it would cut.
     """
-    ascii = line.isascii()
+    data = line.encode()
     pieces, start = [], 0
     while True:
-        end = start + FOLD_OCTETS if ascii else _end_within(line, start)
-        if end >= len(line):
-            pieces.append(line[start:])
-            return "\r\n ".join(pieces).encode() + b"\r\n"
-        if end - start > 1 and line[end - 1] in "\\^":
+        end = start + FOLD_OCTETS
+        if end >= len(data):
+            pieces.append(data[start:])
+            return b"\r\n ".join(pieces) + b"\r\n"
+        while data[end] & 0xC0 == 0x80:  # a continuation byte of UTF-8: inside a character
             end -= 1
-        pieces.append(line[start:end])
+        if end - start > 1 and data[end - 1] in b"\\^":
+            end -= 1
+        pieces.append(data[start:end])
         start = end
-
-
-def _end_within(line: str, start: int) -> int:
-    """Where the longest run of characters from `start` that fits in FOLD_OCTETS octets of UTF-8 ends."""
-    used = 0
-    for index in range(start, len(line)):
-        used += len(line[index].encode())
-        if used > FOLD_OCTETS:
-            return index
-    return len(line)
 
 
 def _conference(link: str, t: Translator) -> vUri:

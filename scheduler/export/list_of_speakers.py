@@ -18,7 +18,7 @@ from typing import Any
 
 from scheduler.domain import Applicant, Role
 from scheduler.export.cells import LABEL_FONT, Book, Sheet, Style, sheet_name
-from scheduler.export.run_of_show import ROLES, print_session, session_when
+from scheduler.export.run_of_show import ROLES, print_session, session_when, table_row
 from scheduler.i18n import N_, Translator, language_name, localized, offered, translator
 from scheduler.views import ItemView, PlanView, SessionView
 
@@ -100,15 +100,19 @@ def _names(people: tuple[Applicant, ...]) -> str:
 
 
 def _row(person: Applicant, item: ItemView, number: int, t: Translator) -> list[Any]:
-    return [
-        number,
-        item.start.time(),
-        person.country if person.is_delegate and person.country else person.organisation or person.country,
-        person.name,
-        person.function,
-        statement(person, item.role, t),
-        language_name(item.language, t.language) if item.language else "",
-    ]
+    return table_row(
+        [
+            number,
+            item.start.time(),
+            person.country
+            if person.is_delegate and person.country
+            else person.organisation or person.country,
+            person.name,
+            person.function,
+            statement(person, item.role, t),
+            language_name(item.language, t.language) if item.language else "",
+        ]
+    )
 
 
 def statement(person: Applicant, role: Role | None, t: Translator) -> str:

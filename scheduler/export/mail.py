@@ -164,6 +164,7 @@ _DOT_ATOM = r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*"
 _PLAIN_NAME = re.compile(rf"{_WORD}(?: {_WORD})*")
 _PLAIN_ADDRESS = re.compile(rf"{_DOT_ATOM}@{_DOT_ATOM}")
 _PLAIN_ID = re.compile(rf"<{_DOT_ATOM}@{_DOT_ATOM}>")
+_ATEXT = re.compile(r"[A-Za-z0-9_+-]")
 
 
 def _header(name: str, value: str | Address, plain: bool = False) -> bytes:
@@ -177,9 +178,27 @@ def _header(name: str, value: str | Address, plain: bool = False) -> bytes:
 
 
 def _address_header(name: str, display_name: str, address: str) -> bytes:
-    if _PLAIN_NAME.fullmatch(display_name) and _PLAIN_ADDRESS.fullmatch(address):
-        return _header(name, f"{display_name} <{address}>", plain=True)
+    """An address header as EmailMessage writes it under POLICY. A display name with accents (a third of the
+    people of a big event, with only a few hundred names among them) is folded by the email package once per
+    name and shape of address (see `_shaped_address_header`), not once per person."""
+    if _PLAIN_ADDRESS.fullmatch(address):
+        if _PLAIN_NAME.fullmatch(display_name):
+            return _header(name, f"{display_name} <{address}>", plain=True)
+        shape = _ATEXT.sub("x", address)
+        header = _shaped_address_header(name, display_name, shape)
+        tail = f"<{shape}>\r\n".encode("ascii")
+        if header.endswith(tail):
+            return header.removesuffix(tail) + f"<{address}>\r\n".encode("ascii")
     return _header(name, Address(display_name, addr_spec=address))
+
+
+@functools.lru_cache(maxsize=4096)
+def _shaped_address_header(name: str, display_name: str, shape: str) -> bytes:
+    """The header for an address of dot-atoms whose every character is replaced by "x". The email package
+    treats every character of a dot-atom alike (it never quotes or encodes one) and folds by the lengths of
+    its parts, so the header of the real address is this one with the address put back, when the address
+    ends the header on its last line (which `_address_header` checks)."""
+    return _header(name, Address(display_name, addr_spec=shape))
 
 
 # The From and Date headers and each Subject come back in many messages.
@@ -193,24 +212,29 @@ def _encode_text(text: str) -> tuple[str, str]:
     quoted-printable, or base64 when that is shorter for the first ten lines. tests/export/test_assembled_files.py
     checks that the two still agree."""
     lines = text.encode("utf-8").splitlines()
-    if max((len(line) for line in lines), default=0) <= LINE_LENGTH and text.isascii():
+    if text.isascii() and max(map(len, lines), default=0) <= LINE_LENGTH:
         return "7bit", (b"\n".join(lines) + b"\n").decode("ascii")
+    # quoprimime.body_encode encodes each line on its own, so a line is encoded once however many messages
+    # hold it (the same titles, times and time zone rules come back in thousands of them).
+    encoded = [_quoted_printable(line) for line in lines]
     sniff = b"\r\n".join(lines[:10]) + b"\r\n"
-    sniff_qp = quoprimime.body_encode(sniff.decode("latin-1"), LINE_LENGTH)
-    if len(sniff_qp) > len(binascii.b2a_base64(sniff)):
+    if len("\n".join(encoded[:10])) + 1 > len(binascii.b2a_base64(sniff)):
         return "base64", _base64(b"\r\n".join(lines) + b"\r\n")
-    if len(lines) <= 10:
-        return "quoted-printable", sniff_qp
-    body = (b"\n".join(lines) + b"\n").decode("latin-1")
-    return "quoted-printable", quoprimime.body_encode(body, LINE_LENGTH)
+    return "quoted-printable", "\n".join(encoded) + "\n"
+
+
+@functools.lru_cache(maxsize=16_384)
+def _quoted_printable(line: bytes) -> str:
+    """One line (without its line break) as quoted-printable, the way quoprimime.body_encode writes it in a body."""
+    return quoprimime.body_encode(line.decode("latin-1"), LINE_LENGTH)
 
 
 def _base64(data: bytes) -> str:
     """Base64 in lines of 76 characters, as `set_content` writes it under POLICY."""
-    per_line = LINE_LENGTH // 4 * 3
-    return "".join(
-        binascii.b2a_base64(data[i : i + per_line]).decode("ascii") for i in range(0, len(data), per_line)
-    )
+    # Each line holds 57 bytes, a multiple of 3: the lines are the whole encoded in slices.
+    whole = binascii.b2a_base64(data, newline=False).decode("ascii")
+    per_line = LINE_LENGTH // 4 * 4
+    return "".join(f"{whole[i : i + per_line]}\n" for i in range(0, len(whole), per_line))
 
 
 def _crlf(text: str) -> bytes:

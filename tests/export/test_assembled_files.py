@@ -238,3 +238,38 @@ def test_address_headers_are_what_the_email_package_writes(name: str, address: s
 def test_message_ids_are_what_the_email_package_writes(value: str) -> None:
     expected = mail.POLICY.fold_binary(*mail.POLICY.header_store_parse("Message-ID", value))
     assert mail._header("Message-ID", value, plain=bool(mail._PLAIN_ID.fullmatch(value))) == expected
+
+
+# Addresses of one shape (the same lengths of dot-atoms), and long ones that push the address onto a line of its own
+# or the name's encoded words over two lines.
+SHAPED = [
+    "marta.kovacevic.p00001@example.org",
+    "lucia.horvathx.p12345@example.org",
+    "a.b@c.d",
+    "x+y_z-w@e.f",
+    "marta.kovacevic.1234567890.and.some.more.words@mail.of.a.long.example.org",
+    "m" * 60 + "@example.org",
+]
+
+
+@pytest.mark.parametrize("name", ["Marta Kovačević", "Léa Tanaka Müller", "A Ă B Ć", "Анна Кузнецова", *PEOPLE])
+def test_address_headers_of_one_name_are_what_the_email_package_writes_for_each_address(name: str) -> None:
+    name = one_line(name)
+    policy = email.policy.SMTP.clone(cte_type="7bit")
+    for address in SHAPED:
+        expected = policy.fold_binary(*policy.header_store_parse("To", Address(name, addr_spec=address)))
+        assert mail._address_header("To", name, address) == expected, address
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Хорошо\x0bвертикальная табуляция\x0cи\x1cразделители\n" * 3,  # bytes that read as line breaks in Latin-1
+        "Même ligne\nMême ligne\n" * 8 + "fin",
+        "trailing space \ntab\t\n" + "é" * 80 + " \n",
+    ],
+)
+def test_text_parts_of_repeated_and_odd_lines_are_encoded_as_set_content_encodes_them(text: str) -> None:
+    part = MIMEPart(policy=mail.POLICY)
+    part.set_content(text)
+    assert mail._encode_text(text) == (part["Content-Transfer-Encoding"], part.get_payload())
