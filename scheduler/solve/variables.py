@@ -14,7 +14,7 @@ import datetime as dt
 import operator
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 
 import pytz
@@ -349,7 +349,7 @@ class _Seats:
         self.dropped: list[str] = []
         self.classes = variables.classes
         self._class_of: dict[tuple[object, ...], int] = {}  # by `_kind`
-        self._numbers: dict[Applicant, int] = {}  # by signature: equal signatures, one class
+        self._numbers: dict[tuple[object, ...], int] = {}  # by signature: equal signatures, one class
 
     def keep(self, applicant: Applicant, allowed: list[Key], kind: tuple[object, ...]) -> bool:
         """Whether the applicant, whose allowed wishes are `allowed` and whose `_kind` is `kind`, gets variables."""
@@ -357,7 +357,7 @@ class _Seats:
             return True
         number = self._class_of.get(kind)
         if number is None:
-            signature = replace(applicant, id="", name="", email="", row=0)
+            signature = _CLASS_FIELDS(applicant)  # every field but id, name, e-mail address and row
             number = self._class_of[kind] = self._numbers.setdefault(signature, len(self._numbers))
         self.classes[applicant.id] = number
         places = sum(self.sessions[session].role_count(role)[1] for _, session, role in allowed)
