@@ -40,8 +40,15 @@ MAX_LINK = 2_079  # Excel's limit for a hyperlink
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 MAX_SHEET_NAME = 31
 # Text is always text: XlsxWriter would otherwise write strings starting with "=" as formulas, and turn
-# strings that look like numbers or links into those.
-BOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+# strings that look like numbers or links into those. In memory: XlsxWriter otherwise writes each sheet to a
+# temporary file first (600 files for the lists of speakers of 200 sessions, on a busy disk 0.5 s of creating
+# files); the parts of the workbook are then dated 1 January 1980 instead of 31 January, the same on every run.
+BOOK_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+    "in_memory": True,
+}
 
 A4, A4_LANDSCAPE = 9, (841.9, 595.3)  # Excel's paper number; points
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.4, "bottom": 0.4}  # inches: the header and footer need 0.38
