@@ -313,7 +313,7 @@ class Sheet:
                     cell_format, size, bold = formatted
                     write_string(last - 1, column - 1, cleaned, cell_format)
                     texts.append((last, column, cleaned, size, bold))
-                elif kind in (int, float, dt.date, type(None)):
+                elif kind in (int, float, dt.date, dt.time, type(None)):  # a datetime goes to `put`: its zone
                     formatted = formats.get((kind, False))
                     if formatted is None:
                         align = WRAP if value is None else CENTRE
