@@ -22,7 +22,7 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from scheduler.domain import Applicant, Category, Role
-from scheduler.export.cells import A4, BULK_ROWS, GRID, LABEL_FONT, WRAP, Book, Sheet, Style
+from scheduler.export.cells import A4, GRID, LABEL_FONT, WRAP, Book, Sheet, Style
 from scheduler.i18n import N_, Translator, language_name, localized, objective_label, translator
 from scheduler.rulebook import BY_NAME, SOFT
 from scheduler.views import PlanView, SessionView
@@ -46,14 +46,10 @@ PICTURE_WIDTH = 900  # pixels on screen
 ROW_PIXELS, COLUMN_PIXELS = 20, 64  # a default row and column
 
 
-def write_agenda(
-    view: PlanView, path: Path, pictures: Sequence[Path] = (), *, bulk_rows: int = BULK_ROWS
-) -> None:
-    """Write the organisers' workbook to `path`, with the given pictures on a sheet of their own. Tables of
-    more than `bulk_rows` rows (the waiting list and the submissions of a large event) have their rows written
-    as XML in one go (`Book`); the workbook is the same either way."""
+def write_agenda(view: PlanView, path: Path, pictures: Sequence[Path] = ()) -> None:
+    """Write the organisers' workbook to `path`, with the given pictures on a sheet of their own."""
     t = translator(view.language)
-    book = Book(path, created=view.plan.generated_at, bulk_rows=bulk_rows)
+    book = Book(path, created=view.plan.generated_at)
     if pictures:
         _pictures(book.sheet(t._("Pictures")), pictures)
     sheets: Sequence[tuple[str, Callable[[PlanView, Sheet, Translator], int]]] = (

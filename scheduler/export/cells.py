@@ -6,8 +6,9 @@ wrapped lines would overlap in print); sheets print on A4 landscape, one page wi
 
 The workbooks are written with XlsxWriter and read (the applicants', the tests') with openpyxl: writing the
 230,000 cells of a 10,000-people agenda takes XlsxWriter less than half of openpyxl's time (benchmarks/analysis.md).
-The data rows of a table of more than `BULK_ROWS` rows (a large event's waiting list) are written as sheet XML
-in one go into the file XlsxWriter wrote without them, the same cells as XlsxWriter would write (`_Bulk`).
+The data rows of a table of more than `BULK_ROWS` rows (a session's list of speakers, a large event's waiting
+list) are written as sheet XML in one go into the file XlsxWriter wrote without them, the same cells as XlsxWriter
+would write (`_Bulk`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,12 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.image import Image
-from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.utility import (
+    _datetime_to_excel_datetime,
+    xl_cell_to_rowcol,
+    xl_col_to_name,
+    xl_rowcol_to_cell,
+)
 from xlsxwriter.worksheet import Worksheet
 
 # Spreadsheet programs treat text starting with these as a formula or a command (CWE-1236).
@@ -80,9 +86,10 @@ LINE_SPACING = 1.3
 ROW_PADDING = 3.0
 ROUNDING = 0.05  # less than any width a text can take (tenths of a unit)
 
-# A table with more data rows than this has them written as sheet XML by `Sheet` itself (`_Bulk`).
-BULK_ROWS = 1_000
-BULK_KINDS = frozenset({str, int, float, dt.date, type(None)})
+# A table with more data rows than this has them written as sheet XML by `Sheet` itself (`_Bulk`). Even a table
+# of a few dozen rows (a session's list of speakers, its run-of-show) is written in less than half the time.
+BULK_ROWS = 10
+BULK_KINDS = frozenset({str, int, float, dt.date, dt.time, type(None)})
 # The formats of its cells: kind of value, alignment, quoted (as `Sheet._cells` gives them).
 BULK_FORMATS = (
     (str, WRAP, False),
@@ -91,6 +98,7 @@ BULK_FORMATS = (
     (int, CENTRE, False),
     (float, CENTRE, False),
     (dt.date, CENTRE, False),
+    (dt.time, CENTRE, False),
 )
 DEFAULT_ROW_PIXELS = 20  # XlsxWriter's default row height (15 points), written without a height
 
@@ -117,9 +125,10 @@ class Book:
     """A workbook being written to `path` on `close`. `created` goes into its properties instead of the time of
     writing, so that the same plan gives the same file."""
 
-    def __init__(self, path: Path, created: dt.datetime | None = None, bulk_rows: int = BULK_ROWS) -> None:
+    def __init__(self, path: Path, created: dt.datetime | None = None, bulk_rows: int | None = None) -> None:
         self.path = path
-        self.bulk_rows = bulk_rows  # tables with more data rows are written as XML by `Sheet` (`_Bulk`)
+        # Tables with more data rows are written as XML by `Sheet` (`_Bulk`).
+        self.bulk_rows = BULK_ROWS if bulk_rows is None else bulk_rows
         self._book = xlsxwriter.Workbook(str(path), BOOK_OPTIONS)
         if created is not None:
             if created.tzinfo is not None:
@@ -546,7 +555,13 @@ class _Bulk:
                 elif kind is str or value is None:
                     out.append(f'<c r="{names[column]}{row}" s="{blank}"/>')
                 else:
-                    number = _excel_date(value) if kind is dt.date else value
+                    number = (
+                        _excel_date(value)
+                        if kind is dt.date
+                        else _excel_time(value)
+                        if kind is dt.time
+                        else value
+                    )
                     out.append(
                         f'<c r="{names[column]}{row}" s="{styles[kind, False]}"><v>{number:.16G}</v></c>'
                     )
@@ -563,6 +578,12 @@ def _bulkable(rows: list[Sequence[Any]]) -> bool:
     if not kinds <= BULK_KINDS:
         return False
     return float not in kinds or all(math.isfinite(v) for v in values if type(v) is float)
+
+
+@functools.lru_cache(maxsize=1_440)  # the times of one event: a few hundred
+def _excel_time(time: dt.time) -> float:
+    """A time of day as Excel's fraction of a day, exactly as XlsxWriter computes it."""
+    return float(_datetime_to_excel_datetime(time, False, False))
 
 
 def _excel_date(day: dt.date) -> int:

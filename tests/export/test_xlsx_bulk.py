@@ -13,8 +13,11 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from scheduler import release
+from scheduler.export import cells
 from scheduler.export.agenda_xlsx import write_agenda
 from scheduler.export.cells import LABEL_FONT, MAX_CELL_TEXT, Book, clean
+from scheduler.export.list_of_speakers import write_lists_of_speakers
+from scheduler.export.run_of_show import write_run_of_show
 from scheduler.views import PlanView, build_view
 from tests.export.test_xlsx import tricky_event
 from tests.factories import GENERATED
@@ -41,8 +44,8 @@ HOSTILE = [
     "Ana " + "Maria-" * 82 + "Long",
     "id",  # also a header's text: one shared string for both
 ]
-WIDTHS = [8, 22, 13, 30, 11, 8]
-HEADER = ["id", "name", "text", "more text", "date", "number"]
+WIDTHS = [8, 22, 13, 30, 11, 8, 7]
+HEADER = ["id", "name", "text", "more text", "date", "number", "time"]
 
 
 def hostile_rows(count: int) -> list[list[Any]]:
@@ -55,6 +58,7 @@ def hostile_rows(count: int) -> list[list[Any]]:
             None if i % 3 == 0 else f"Organisation {i % 11} & partners",
             dt.date(2020, 10, 1) + dt.timedelta(days=i % 40),
             i * 10 if i % 2 else i / 8,
+            dt.time(8 + i % 10, (i * 5) % 60),
         ]
         for i in range(count)
     ]
@@ -177,7 +181,7 @@ def test_bulk_rows_go_in_row_order_with_a_widened_dimension(tmp_path: Path) -> N
     xml = sheet_xml(write_book(tmp_path / "fast.xlsx", 10, rows, below=True))
     numbers = [int(n) for n in re.findall(r'<row r="(\d+)"', xml)]
     assert numbers == list(range(1, 56))  # rows 2 and 54 hold no cell, only their height
-    assert '<dimension ref="A1:F55"/>' in xml
+    assert '<dimension ref="A1:G55"/>' in xml
     assert not re.search(r"<f[ >]", xml)
 
 
@@ -193,11 +197,38 @@ def view() -> PlanView:
     return build_view(ev, release.plan(ev, generated_at=GENERATED, time_limit=20))
 
 
-def test_agenda_with_every_table_in_bulk_is_the_same_workbook(tmp_path: Path, view: PlanView) -> None:
+def test_agenda_with_every_table_in_bulk_is_the_same_workbook(
+    tmp_path: Path, view: PlanView, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every table of the agenda, the coverage and balance ones included (their cells are written again
     after the table: those go cell by cell after all)."""
-    write_agenda(view, tmp_path / "bulk.xlsx", bulk_rows=0)
+    monkeypatch.setattr(cells, "BULK_ROWS", 0)
+    write_agenda(view, tmp_path / "bulk.xlsx")
+    monkeypatch.setattr(cells, "BULK_ROWS", 10**9)
     write_agenda(view, tmp_path / "cells.xlsx")
     assert content(tmp_path / "bulk.xlsx") == content(tmp_path / "cells.xlsx")
     waiting = CalamineWorkbook.from_path(str(tmp_path / "bulk.xlsx")).get_sheet_by_name("Waiting list")
     assert any("P4" in row for row in waiting.to_python())
+
+
+def test_run_of_show_and_lists_of_speakers_in_bulk_are_the_same_workbooks(
+    tmp_path: Path, view: PlanView, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session's running order (with its times of day) and its list of speakers, in bulk and cell by cell."""
+    for route, rows in (("bulk", 0), ("cells", 10**9)):
+        monkeypatch.setattr(cells, "BULK_ROWS", rows)
+        (tmp_path / route).mkdir()
+        write_run_of_show(view, tmp_path / route / "run-of-show.xlsx")
+        write_lists_of_speakers(view, tmp_path / route)
+    names = sorted(p.name for p in (tmp_path / "bulk").iterdir())
+    assert "run-of-show.xlsx" in names and "list-of-speakers.xlsx" in names
+    for name in names:
+        assert content(tmp_path / "bulk" / name) == content(tmp_path / "cells" / name), name
+    times = [
+        v
+        for row in CalamineWorkbook.from_path(str(tmp_path / "bulk" / "run-of-show.xlsx"))
+        .get_sheet_by_index(0)
+        .to_python()
+        for v in row
+    ]
+    assert any(isinstance(v, dt.time) for v in times)
