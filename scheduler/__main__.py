@@ -18,7 +18,7 @@ def run() -> NoReturn:
     # Python's cycle collector walks the objects that survived its last pass each time 700 more have been made
     # than freed, and all of them every few such passes. A run keeps millions alive (the event, the model, the
     # views) and frees little by cycles: walking them was a tenth of `plan` on 5,000 applicants. Passes are now
-    # rare; memory stays as it was (benchmarks/analysis.md).
+    # rare, for a little more memory (100,000 applicants: 692 MB -> 748 MB; benchmarks/analysis.md).
     gc.set_threshold(GC_THRESHOLD, 10, 10)
     code = _main()
     # Every file is written and closed and every lock released by now. Ending here skips the interpreter's
