@@ -1,15 +1,17 @@
-"""The end-to-end race on E2E: `python -m benchmarks.race [--runs N]` (run by `make bench`).
+"""The end-to-end race on E2E: `python -m benchmarks.race [--runs N] [--seed N --out DIR]` (run by `make bench`).
 
 Whole processes, one after the other in each round so that both see the same load on a shared machine:
 `scheduler plan` (every output), `scheduler validate`, and the plain PuLP + CBC planner (`benchmarks/plain.py`,
 plan.json only). Prints and writes to `benchmarks/race.md` the median wall time, CPU time and peak memory of each
 and the ratios of the medians; below 0.5 the target of the issue is met. Absolute times on a shared machine are
-noisy: the ratios, taken in one run, are less so.
+noisy: the ratios, taken in one run, are less so. `--seed` races on another draw of the generator with E2E's
+shape (its folder `E2E-s<seed>`): CP-SAT's time differs from draw to draw (see analysis.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import statistics
@@ -17,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.generate import INSTANCES, generate
+from benchmarks.generate import INSTANCES, SIZES, generate
 from benchmarks.run import EPOCH, HERE, ROOT, Finished, machine, run_process
 
 NAMES = {
@@ -27,9 +29,12 @@ NAMES = {
 }
 
 
-def race(runs: int, time_limit: float) -> dict[str, list[Finished]]:
-    """Each contestant's finished processes, round by round."""
-    folder = generate("E2E", INSTANCES)
+def race(runs: int, time_limit: float, seed: int | None = None) -> tuple[str, dict[str, list[Finished]]]:
+    """The instance's name, and each contestant's finished processes, round by round."""
+    size = SIZES["E2E"]
+    if seed is not None:
+        size = dataclasses.replace(size, name=f"E2E-s{seed}", seed=seed)
+    folder = generate(size, INSTANCES)
     python = sys.executable
     env = {"SOURCE_DATE_EPOCH": EPOCH, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
     done: dict[str, list[Finished]] = {name: [] for name in NAMES}
@@ -51,14 +56,16 @@ def race(runs: int, time_limit: float) -> dict[str, list[Finished]]:
             # Nothing is deleted before the end: on a file system without a journal, files created soon after
             # others were deleted cost several times the kernel time (see "Writing the outputs for 10,000
             # people" in analysis.md), which would charge the round after a deletion, not the program.
-    return done
+    return folder.name, done
 
 
-def report(done: dict[str, list[Finished]], info: dict[str, str], load: tuple[str, str]) -> str:
+def report(
+    instance: str, done: dict[str, list[Finished]], info: dict[str, str], load: tuple[str, str]
+) -> str:
     wall = {name: statistics.median(f.wall for f in runs) for name, runs in done.items()}
     cpu = {name: statistics.median(f.user_s + f.system_s for f in runs) for name, runs in done.items()}
     lines = [
-        "# End to end on E2E: `scheduler plan` against a plain PuLP + CBC script",
+        f"# End to end on {instance}: `scheduler plan` against a plain PuLP + CBC script",
         "",
         f"Written by `python -m benchmarks.race` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC: "
         f"{len(done['plan'])} rounds, in each the three processes one after the other; code {info['code']}, "
@@ -85,11 +92,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--time-limit", type=float, default=60)
     parser.add_argument("--out", type=Path, default=HERE, help="where race.md goes")
+    parser.add_argument(
+        "--seed", type=int, help="race on another draw with E2E's shape (give --out too, to keep race.md)"
+    )
     args = parser.parse_args()
     start = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    done = race(args.runs, args.time_limit)
+    instance, done = race(args.runs, args.time_limit, args.seed)
     end = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    text = report(done, machine(), (start, end))
+    text = report(instance, done, machine(), (start, end))
     (args.out / "race.md").write_text(text, encoding="utf-8")
     print("\n" + text)
 
