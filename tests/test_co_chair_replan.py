@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import email.policy
 import json
-from collections.abc import Iterator
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from icalendar import Calendar
 
-from tests.export.test_mail import Inbox
-from tests.ports import free_port
+from tests.smtp import Inbox
 from tests.test_cli import run
 from tests.test_release import edit, sequence
 
@@ -81,22 +78,11 @@ def invitations(out: Path) -> dict[str, tuple[bytes, bytes]]:
 
 
 @pytest.fixture(scope="module")
-def smtp() -> Iterator[tuple[Inbox, str]]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield inbox, f"127.0.0.1:{controller.port}"
-    finally:
-        controller.stop()
-
-
-@pytest.fixture(scope="module")
 def replanned(
-    tmp_path_factory: pytest.TempPathFactory, smtp: tuple[Inbox, str]
+    tmp_path_factory: pytest.TempPathFactory, smtp_server: tuple[Inbox, str]
 ) -> tuple[dict[str, tuple[bytes, bytes]], Path, list[EmailMessage], list[EmailMessage]]:
     """The invitations of version 1, OUT after the re-plan, and the mail each `send` delivered."""
-    inbox, address = smtp
+    inbox, address = smtp_server
     root = tmp_path_factory.mktemp("co_chair")
     event, out = root / "event", root / "out"
     event.mkdir()

@@ -37,6 +37,7 @@ from scheduler.publish import publish
 from scheduler.send import BadLog, Outgoing, Sent, Status, forgotten, log_path, read_log, triage
 from scheduler.views import build_view
 from tests.ports import free_port
+from tests.smtp import Inbox
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATED = dt.datetime(2020, 11, 10, tzinfo=dt.UTC)
@@ -129,37 +130,6 @@ def test_messages_are_byte_stable(planned: Planned, tmp_path: Path) -> None:
 
 
 # --- sending -------------------------------------------------------------------------------------------------
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives and refuses the recipients in `refuse`."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[str, list[str], bytes]] = []
-        self.refuse: set[str] = set()
-
-    async def handle_RCPT(
-        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
-    ) -> str:
-        if address in self.refuse:
-            return "550 5.1.1 mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
-        return "250 Message accepted"
-
-
-@pytest.fixture(scope="module")
-def smtp_server() -> Iterator[tuple[Inbox, str]]:
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield inbox, f"127.0.0.1:{controller.port}"
-    finally:
-        controller.stop()
 
 
 @pytest.fixture
