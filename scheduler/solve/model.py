@@ -75,6 +75,11 @@ def parameters(time_limit: float, *, explain: bool = False) -> cp_model.CpSolver
         # Probing (fixing each Boolean in turn before the search) finds nothing the tight LP does not: without it
         # the deterministic time falls by a quarter to two fifths on L, XL and E2E, the same optimum.
         solver.parameters.cp_model_probing_level = 0
+        # Inprocessing (vivifying and simplifying clauses at each return to the search's root) is what a single
+        # worker spends most of its time on while it looks for the sessions' best places: without it the
+        # deterministic time falls by half to four fifths on eleven draws of E2E's shape and on XL, the same
+        # optimum (benchmarks/analysis.md).
+        solver.parameters.use_sat_inprocessing = False
     return solver
 
 
