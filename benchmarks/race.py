@@ -100,6 +100,7 @@ def main() -> None:
     instance, done = race(args.runs, args.time_limit, args.seed)
     end = " ".join(f"{x:.2f}" for x in os.getloadavg())
     text = report(instance, done, machine(), (start, end))
+    args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "race.md").write_text(text, encoding="utf-8")
     print("\n" + text)
 
