@@ -1,11 +1,14 @@
-"""The end-to-end race on E2E: `python -m benchmarks.race [--runs N] [--seed N --out DIR]` (run by `make bench`).
+"""The end-to-end race: `python -m benchmarks.race [--runs N] [--size NAME] [--seed N] [--out DIR]`.
+
+`make bench` runs it on E2E.
 
 Whole processes, one after the other in each round so that both see the same load on a shared machine:
 `scheduler plan` (every output), `scheduler validate`, and the plain PuLP + CBC planner (`benchmarks/plain.py`,
 plan.json only). Prints and writes to `benchmarks/race.md` the median wall time, CPU time and peak memory of each
 and the ratios of the medians; below 0.5 the target of the issue is met. Absolute times on a shared machine are
 noisy: the ratios, taken in one run, are less so. `--seed` races on another draw of the generator with E2E's
-shape (its folder `E2E-s<seed>`): CP-SAT's time differs from draw to draw (see analysis.md).
+shape (its folder `E2E-s<seed>`): CP-SAT's time differs from draw to draw (see analysis.md). `--size` races on
+another of the generator's sizes (L, XL...) with its applicants in a workbook, as E2E's (folder `<NAME>-xlsx`).
 """
 
 from __future__ import annotations
@@ -29,11 +32,15 @@ NAMES = {
 }
 
 
-def race(runs: int, time_limit: float, seed: int | None = None) -> tuple[str, dict[str, list[Finished]]]:
+def race(
+    runs: int, time_limit: float, seed: int | None = None, size_name: str = "E2E"
+) -> tuple[str, dict[str, list[Finished]]]:
     """The instance's name, and each contestant's finished processes, round by round."""
-    size = SIZES["E2E"]
+    size = SIZES[size_name]
+    if not size.xlsx:  # both read the applicants from a workbook, as organisers keep them
+        size = dataclasses.replace(size, name=f"{size_name}-xlsx", xlsx=True)
     if seed is not None:
-        size = dataclasses.replace(size, name=f"E2E-s{seed}", seed=seed)
+        size = dataclasses.replace(size, name=f"{size.name}-s{seed}", seed=seed)
     folder = generate(size, INSTANCES)
     python = sys.executable
     env = {"SOURCE_DATE_EPOCH": EPOCH, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
@@ -52,7 +59,9 @@ def race(runs: int, time_limit: float, seed: int | None = None) -> tuple[str, di
                 if finished.returncode != 0:
                     raise SystemExit(f"{name} failed ({finished.returncode}): {finished.stderr[-500:]}")
                 done[name].append(finished)
-                print(f"round {round_ + 1} {name}: {finished.wall:.2f} s, {finished.peak_mb:.0f} MB", flush=True)
+                print(
+                    f"round {round_ + 1} {name}: {finished.wall:.2f} s, {finished.peak_mb:.0f} MB", flush=True
+                )
             # Nothing is deleted before the end: on a file system without a journal, files created soon after
             # others were deleted cost several times the kernel time (see "Writing the outputs for 10,000
             # people" in analysis.md), which would charge the round after a deletion, not the program.
@@ -93,11 +102,19 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60)
     parser.add_argument("--out", type=Path, default=HERE, help="where race.md goes")
     parser.add_argument(
-        "--seed", type=int, help="race on another draw with E2E's shape (give --out too, to keep race.md)"
+        "--size",
+        default="E2E",
+        choices=sorted(SIZES),
+        help="the generator's size to race on (give --out too)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        help="race on another draw with the size's shape (give --out too, to keep race.md)",
     )
     args = parser.parse_args()
     start = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    instance, done = race(args.runs, args.time_limit, args.seed)
+    instance, done = race(args.runs, args.time_limit, args.seed, args.size)
     end = " ".join(f"{x:.2f}" for x in os.getloadavg())
     text = report(instance, done, machine(), (start, end))
     args.out.mkdir(parents=True, exist_ok=True)

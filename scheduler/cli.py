@@ -356,6 +356,12 @@ def _plan(args: argparse.Namespace) -> int:
             return INVALID
         try:
             solution = _solve_with_progress(event, previous, not args.fresh, args.time_limit)
+            # The independent check runs in a second process meanwhile (once the progress display, a thread,
+            # has ended): nothing is written before it has passed.
+            check = solve.Check(event, solution, None if args.fresh else previous)
+            result = release.release(event, solution, previous, generated_at())
+            view = build_view(event, result)
+            check()
         except solve.NoPlan as no_plan:
             return _print_no_plan(no_plan.explanation)
         except solve.PlanRefused as refused:
@@ -363,8 +369,6 @@ def _plan(args: argparse.Namespace) -> int:
             for violation in refused.violations:
                 err.print(f"  {violation}", markup=False)
             return FAILED
-        result = release.release(event, solution, previous, generated_at())
-        view = build_view(event, result)
         published = folder / "plan.json"
         since = unchanged_since(to_json(view), published) if published.is_file() else None
         if since is not None:
@@ -409,6 +413,7 @@ def _solve_with_progress(
             time_limit=time_limit,
             progress=progress,
             meanwhile=lambda: _prepare_outputs(event),
+            checked=False,
         )
 
 

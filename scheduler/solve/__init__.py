@@ -22,6 +22,7 @@ from scheduler.domain import (
     SolverReport,
     Unassigned,
 )
+from scheduler.forked import Forked, fork_is_safe
 from scheduler.rulebook import BY_NAME, SOFT
 from scheduler.solve.explain import Explanation, explain, placement_check, precheck
 from scheduler.solve.model import Built, Progress, ProgressFn, build, run
@@ -31,7 +32,7 @@ from scheduler.solve.variables import Variables
 from scheduler.timeline import session_end
 from scheduler.validate import Violation, check, objective, penalties
 
-__all__ = ["NoPlan", "PlanRefused", "Progress", "Solution", "explain", "solve"]
+__all__ = ["Check", "NoPlan", "PlanRefused", "Progress", "Solution", "explain", "solve"]
 log = logging.getLogger(__name__)
 # The time of a plan not yet published: the validator, the only reader of such a plan, does not read it.
 UNPUBLISHED = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -84,10 +85,12 @@ def solve(
     time_limit: float = 60.0,
     progress: ProgressFn | None = None,
     meanwhile: Callable[[], object] | None = None,
+    checked: bool = True,
 ) -> Solution:
     """The best solution for the event, checked by the validator. Given the published `previous` plan, it keeps
     what it can of it, unless `keep_published` is False: then it plans from scratch. `meanwhile` runs in a
-    thread while CP-SAT searches (see `model.run`)."""
+    thread while CP-SAT searches (see `model.run`). With `checked` False the caller checks the solution itself
+    with `Check` before using it (`scheduler plan` does, beside the release)."""
     started = time.monotonic()
     kept = previous if keep_published else None
     built = build(event, previous=kept)
@@ -111,7 +114,8 @@ def solve(
     unassigned = unassigned_reasons(event, built.variables, placements, assignments)
     report = _report(built, solver, status, time.monotonic() - started, placements)
     result = Solution(tuple(placements), tuple(assignments), order, tuple(unassigned), report)
-    _verify(event, result.as_plan(event), kept)
+    if checked:
+        Check(event, result, kept, beside=False)()
     return result
 
 
@@ -156,10 +160,32 @@ def _report(
     )
 
 
-def _verify(event: Event, result: Plan, kept: Plan | None) -> None:
+class Check:
+    """The independent check of a solution: the validator's hard rules, and its recount of every soft rule's
+    units and of the objective against the solver's. `beside` runs it in a second process (`scheduler.forked`)
+    while this one goes on, when a fork is safe; calling the object waits for it and raises PlanRefused on any
+    violation. Whatever goes wrong in the second process, the check is made again here."""
+
+    def __init__(self, event: Event, solution: Solution, kept: Plan | None, *, beside: bool = True) -> None:
+        self._event, self._plan, self._kept = event, solution.as_plan(event), kept
+        self._beside = Forked(self._violations) if beside and fork_is_safe() else None
+
+    def __call__(self) -> None:
+        violations = self._beside() if self._beside is not None else None
+        if violations is None:
+            violations = self._violations()
+        if violations:
+            log.error("plan refused: %s", violations)
+            raise PlanRefused(violations)
+
+    def _violations(self) -> list[Violation]:
+        return _violations(self._event, self._plan, self._kept)
+
+
+def _violations(event: Event, result: Plan, kept: Plan | None) -> list[Violation]:
     violations = check(event, result)
     if result.solver is None:
-        raise PlanRefused([*violations, Violation("objective", "the plan has no solver report")])
+        return [*violations, Violation("objective", "the plan has no solver report")]
     units = penalties(event, result, kept)
     if (
         units != result.solver.costs
@@ -168,6 +194,4 @@ def _verify(event: Event, result: Plan, kept: Plan | None) -> None:
         violations.append(
             Violation("objective", f"solver costs {result.solver.costs} differ from recount {units}")
         )
-    if violations:
-        log.error("plan refused: %s", violations)
-        raise PlanRefused(violations)
+    return violations
