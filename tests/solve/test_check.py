@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from scheduler import solve
-from scheduler.domain import Event, Role
+from scheduler.domain import Assignment, Event, Role
 from scheduler.load import load_event
 
 DEFAULT_EVENT = Path(__file__).resolve().parents[2] / "data" / "gcm2020-unece"
@@ -21,6 +21,12 @@ DEFAULT_EVENT = Path(__file__).resolve().parents[2] / "data" / "gcm2020-unece"
 def planned() -> tuple[Event, solve.Solution]:
     event = load_event(DEFAULT_EVENT)
     return event, solve.solve(event, time_limit=20)
+
+
+def without_a_moderator(solution: solve.Solution) -> tuple[solve.Solution, Assignment]:
+    moderator = next(a for a in solution.assignments if a.role is Role.MODERATOR)
+    kept = tuple(a for a in solution.assignments if a != moderator)
+    return dataclasses.replace(solution, assignments=kept), moderator
 
 
 def refusal(event: Event, solution: solve.Solution, *, beside: bool) -> list[str]:
@@ -39,8 +45,7 @@ def test_a_plan_without_its_moderator_is_refused_the_same_both_ways(
     planned: tuple[Event, solve.Solution],
 ) -> None:
     event, solution = planned
-    moderator = next(a for a in solution.assignments if a.role is Role.MODERATOR)
-    broken = dataclasses.replace(solution, assignments=tuple(a for a in solution.assignments if a != moderator))
+    broken, moderator = without_a_moderator(solution)
     here, beside = refusal(event, broken, beside=False), refusal(event, broken, beside=True)
     assert here == beside
     assert any(v.startswith("session_roles") and moderator.session in v for v in here)
@@ -58,8 +63,7 @@ def test_costs_that_do_not_add_up_are_refused(planned: tuple[Event, solve.Soluti
 
 def test_with_another_thread_running_the_check_is_made_here(planned: tuple[Event, solve.Solution]) -> None:
     event, solution = planned
-    moderator = next(a for a in solution.assignments if a.role is Role.MODERATOR)
-    broken = dataclasses.replace(solution, assignments=tuple(a for a in solution.assignments if a != moderator))
+    broken, _ = without_a_moderator(solution)
     release = threading.Event()
     other = threading.Thread(target=release.wait)
     other.start()
