@@ -77,8 +77,8 @@ def parameters(time_limit: float, *, explain: bool = False) -> cp_model.CpSolver
         solver.parameters.cp_model_probing_level = 0
         # Inprocessing (vivifying and simplifying clauses at each return to the search's root) is what a single
         # worker spends most of its time on while it looks for the sessions' best places: without it the
-        # deterministic time falls by half to four fifths on eleven draws of E2E's shape and on XL, the same
-        # optimum (benchmarks/analysis.md).
+        # deterministic time falls by two fifths to four fifths on most draws of E2E's shape (0.89 -> 0.24 on
+        # the slowest) and on XL, E2E itself a little slower, the same optimum (benchmarks/analysis.md).
         solver.parameters.use_sat_inprocessing = False
     return solver
 
