@@ -29,16 +29,24 @@ def without_a_moderator(solution: solve.Solution) -> tuple[solve.Solution, Assig
     return dataclasses.replace(solution, assignments=kept), moderator
 
 
+def started(event: Event, solution: solve.Solution, *, beside: bool) -> solve.Check:
+    check = solve.Check(event, solution, None, beside=beside)
+    # No other thread runs here, so a check asked to run beside does run in a second process.
+    assert (check._beside is not None) == beside
+    return check
+
+
 def refusal(event: Event, solution: solve.Solution, *, beside: bool) -> list[str]:
+    check = started(event, solution, beside=beside)
     with pytest.raises(solve.PlanRefused) as refused:
-        solve.Check(event, solution, None, beside=beside)()
+        check()
     return [str(v) for v in refused.value.violations]
 
 
 @pytest.mark.parametrize("beside", [True, False])
 def test_a_sound_plan_passes(planned: tuple[Event, solve.Solution], beside: bool) -> None:
     event, solution = planned
-    solve.Check(event, solution, None, beside=beside)()  # no PlanRefused
+    started(event, solution, beside=beside)()  # no PlanRefused
 
 
 def test_a_plan_without_its_moderator_is_refused_the_same_both_ways(
