@@ -179,19 +179,16 @@ class Check:
             raise PlanRefused(violations)
 
     def _violations(self) -> list[Violation]:
-        return _violations(self._event, self._plan, self._kept)
-
-
-def _violations(event: Event, result: Plan, kept: Plan | None) -> list[Violation]:
-    violations = check(event, result)
-    if result.solver is None:
-        return [*violations, Violation("objective", "the plan has no solver report")]
-    units = penalties(event, result, kept)
-    if (
-        units != result.solver.costs
-        or objective(event, units, result.solver.weights) != result.solver.objective
-    ):
-        violations.append(
-            Violation("objective", f"solver costs {result.solver.costs} differ from recount {units}")
-        )
-    return violations
+        event, result = self._event, self._plan
+        violations = check(event, result)
+        if result.solver is None:
+            return [*violations, Violation("objective", "the plan has no solver report")]
+        units = penalties(event, result, self._kept)
+        if (
+            units != result.solver.costs
+            or objective(event, units, result.solver.weights) != result.solver.objective
+        ):
+            violations.append(
+                Violation("objective", f"solver costs {result.solver.costs} differ from recount {units}")
+            )
+        return violations
